@@ -1,0 +1,13 @@
+"""Desert Atlas gazetteer: Syrian place names as reports write them, resolved offline.
+
+>>> from gazetteer import load_gazetteer
+>>> load_gazetteer().resolve("Albu Kamal", context="Deir ez-Zor").name  # doctest: +SKIP
+'al-Bukamal'
+"""
+from .errors import DataError, GazetteerError, OnlineError, SourceFileError
+from .gazetteer import Gazetteer, build, load_gazetteer
+from .model import Alternative, Place, Resolution
+from .normalize import normalize, skeleton
+
+__all__ = ["Alternative", "DataError", "Gazetteer", "GazetteerError", "OnlineError", "Place", "Resolution",
+           "SourceFileError", "build", "load_gazetteer", "normalize", "skeleton"]

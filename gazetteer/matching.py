@@ -1,0 +1,124 @@
+"""The name index: exact lookup on surface forms and normalised keys, then a blocked fuzzy search.
+
+Fuzzy matching never scans every name. Candidates come from two blocking keys: the consonant
+skeleton of the normalised key (catches vowel slips such as "Deri Ezzor" or "Koniko"), then,
+if that finds nothing good, the keys sharing the most character trigrams. Only those few are
+scored with rapidfuzz. The naive alternative, ``process.extractOne`` over all names, is kept in
+the benchmark as the baseline.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from . import settings
+from .normalize import normalize, skeleton
+
+#: Trigrams shared by more keys than this carry no information for blocking.
+_STOP_GRAM = 1_500
+#: How many trigram candidates are scored.
+_TRIGRAM_TOP = 48
+#: A skeleton candidate scoring at least this ends the search before the trigram stage.
+_GOOD_ENOUGH = 88.0
+#: Added to the score of a candidate with the query's consonant skeleton.
+_SKELETON_BONUS = 8.0
+
+
+def _grams(key: str) -> set[str]:
+    padded = f" {key} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+def surface(text: str) -> str:
+    """The cheapest key: case-folded, whitespace-collapsed surface form."""
+    return " ".join(text.casefold().split())
+
+
+class NameIndex:
+    """Maps names to entry numbers. Entries are whatever the caller indexes (gazetteer places)."""
+
+    def __init__(self) -> None:
+        self._surface: dict[str, list[int]] = {}
+        self._keys: dict[str, list[int]] = {}
+        self._key_list: list[str] | None = None
+        self._skeletons: dict[str, list[str]] | None = None
+        self._grams: dict[str, np.ndarray] | None = None
+
+    def add(self, entry: int, names: Iterable[str], *, only_new_keys: bool = False) -> None:
+        """Index an entry under its names; ``only_new_keys`` skips keys other entries hold already."""
+        for name in names:
+            key = normalize(name)
+            if not key:
+                continue
+            if only_new_keys and key in self._keys and entry not in self._keys[key]:
+                continue
+            for table, k in ((self._surface, surface(name)), (self._keys, key)):
+                bucket = table.setdefault(k, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+        self._key_list = self._skeletons = self._grams = None
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @property
+    def keys(self) -> list[str]:
+        if self._key_list is None:
+            self._key_list = list(self._keys)
+        return self._key_list
+
+    def exact(self, text: str) -> Sequence[int]:
+        """Entries whose surface form or normalised key equals the query's."""
+        hit = self._surface.get(surface(text))
+        if hit is not None:
+            return hit
+        return self._keys.get(normalize(text), ())
+
+    def entries_of(self, key: str) -> Sequence[int]:
+        return self._keys.get(key, ())
+
+    # --- fuzzy ------------------------------------------------------------------------------
+    def _build_blocks(self) -> None:
+        skeletons: dict[str, list[str]] = {}
+        grams: dict[str, list[int]] = {}
+        for i, key in enumerate(self.keys):
+            skeletons.setdefault(skeleton(key), []).append(key)
+            for g in _grams(key):
+                grams.setdefault(g, []).append(i)
+        self._skeletons = skeletons
+        self._grams = {g: np.asarray(ids, dtype=np.int32) for g, ids in grams.items() if len(ids) <= _STOP_GRAM}
+
+    def fuzzy(self, text: str, *, limit: int = 5, cutoff: float | None = None) -> list[tuple[str, float]]:
+        """Best (key, score 0-100) pairs for a misspelt name, best first."""
+        key = normalize(text)
+        if len(key) < settings.FUZZY_MIN_LENGTH:
+            return []
+        if self._skeletons is None:
+            self._build_blocks()
+        cutoff = settings.FUZZY_CUTOFF if cutoff is None else cutoff
+        sk = skeleton(key)
+        found = process.extract(key, self._skeletons.get(sk, ()), scorer=fuzz.ratio,
+                                score_cutoff=cutoff, limit=limit)
+        if not found or found[0][1] < _GOOD_ENOUGH:
+            found = self._trigram_search(key, limit, cutoff, found)
+        # Same consonants, other vowels is the commonest transliteration slip: rank it higher.
+        scored = [(k, min(s + _SKELETON_BONUS, 99.0) if skeleton(k) == sk else s) for k, s, _ in found]
+        return sorted(scored, key=lambda ks: -ks[1])
+
+    def _trigram_search(self, key: str, limit: int, cutoff: float, found: list) -> list:
+        postings = [self._grams[g] for g in _grams(key) if g in self._grams]
+        if not postings:
+            return found
+        counts = np.bincount(np.concatenate(postings), minlength=len(self.keys))
+        top = np.argpartition(counts, -_TRIGRAM_TOP)[-_TRIGRAM_TOP:] if counts.size > _TRIGRAM_TOP else np.arange(counts.size)
+        keys = self.keys
+        pool = {keys[i] for i in top if counts[i] > 0} | {k for k, _, _ in found}
+        return process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+
+    def naive_fuzzy(self, text: str) -> tuple[str, float] | None:
+        """The baseline: rapidfuzz over every key. Used by the benchmark, not by the resolver."""
+        best = process.extractOne(normalize(text), self.keys, scorer=fuzz.ratio,
+                                  score_cutoff=settings.FUZZY_CUTOFF)
+        return None if best is None else (best[0], best[1])

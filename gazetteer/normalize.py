@@ -1,0 +1,137 @@
+"""Normalisation of place names as reports write them, in Latin transliteration and Arabic script.
+
+``normalize`` maps spelling variants of one name to one key: "al-Bukamal", "Abu Kamal",
+"Albu Kamal" and "Al-Bu Kamal" all become ``bukamal``; "Deir ez-Zor", "Dayr az-Zawr" and
+"Deir Ezzor" become ``dayrzur``. It is idempotent: ``normalize(normalize(s)) == normalize(s)``.
+``skeleton`` is a coarser key (consonants only) used to find candidates for misspellings.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["normalize", "skeleton", "is_arabic", "tokens"]
+
+# --- Arabic script -----------------------------------------------------------------------
+_AR_RANGE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_AR_HARAKAT = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")  # + tatweel
+_AR_MAP = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",  # alef forms
+    "ة": "ه",  # ta marbuta
+    "ى": "ي", "ی": "ي", "ئ": "ي",  # alef maqsura, Persian yeh, hamza on yeh
+    "ؤ": "و",  # hamza on waw
+    "ء": None,  # lone hamza
+    "ک": "ك",
+})
+_AR_ARTICLE = re.compile(r"(?:(?<=\s)|^)ال(?=\S{2,})")
+
+# --- Latin transliteration ---------------------------------------------------------------
+_APOSTROPHES = re.compile(r"[\u02BB\u02BC\u02BE\u02BF\u2018\u2019\u201B\u0060\u00B4'ʿʾ]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+#: Articles written as a separate token ("al-", "el ", "ash-" ...) or glued with a hyphen.
+_ARTICLES = frozenset("al el il ul ad ed ash esh as es at et ath az ez an en ar er adh the".split())
+#: A sun-letter article glued to its word: "Ezzor" -> "zor", "Arraqqa" -> "raqqa".
+_GLUED_ARTICLE = re.compile(r"^(?:a|e)(sh|th|dh|[tdszrnl])(?=\1)")
+_ABU = frozenset({"abu", "abou", "albu", "bu", "abo", "ebu", "aboo"})
+_TOKEN_MAP = {"deir": "dayr", "dair": "dayr", "dier": "dayr", "der": "dayr", "dayr": "dayr",
+              "tal": "tal", "tel": "tal", "tell": "tal", "tall": "tal",
+              "jabal": "jabal", "jebel": "jabal", "jbel": "jabal",
+              "ain": "ayn", "ein": "ayn", "ayn": "ayn",
+              "ras": "ras", "raas": "ras",
+              "beit": "bayt", "bait": "bayt", "bayt": "bayt",
+              "tell": "tal"}
+#: Letter-level rules, applied in order to each token (after article handling).
+_LETTER_RULES = (
+    (re.compile(r"ch(?!$)"), "sh"),      # French "ch" as in Cheikh
+    (re.compile(r"c(?!h)"), "k"),        # Conoco -> konoko
+    (re.compile(r"q"), "k"),             # Qalamoun / Kalamoun
+    (re.compile(r"(?<=[aeiou])e?h$"), ""),  # final -eh / -ah: Salamiyeh, Salamiyah
+    (re.compile(r"th"), "t"),
+    (re.compile(r"dh"), "d"),
+    (re.compile(r"ou|oo|aw(?![aeiou])|o"), "u"),  # Qalamoun, Zawr, Homs
+    (re.compile(r"ee|ie|iy(?=[aeiou])|y(?=[aeiou])(?<=i.)"), "i"),  # Deri, Salamiyeh
+    (re.compile(r"ei|ai|ey"), "ay"),     # Deir/Dair/Dayr
+    (re.compile(r"e"), "a"),             # Arabic has no e: Talbiseh / Talbisah
+    (re.compile(r"([a-z])\1+"), r"\1"),  # doubled letters (not digits): Ezzor, Raqqa
+    (re.compile(r"(?<=.)a$"), ""),       # final vowel -a (after -ah/-eh stripping)
+)
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def is_arabic(text: str) -> bool:
+    """True when the text contains Arabic-script letters."""
+    return bool(_AR_RANGE.search(text))
+
+
+def _normalize_arabic(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _AR_HARAKAT.sub("", text).translate(_AR_MAP)
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = _AR_ARTICLE.sub("", " ".join(text.split()))
+    return text.replace(" ", "")
+
+
+def _fold_latin(text: str) -> str:
+    """Strip diacritics and apostrophes, lower-case: "Ḩamāh" -> "hamah", "Ma'arrat" -> "maarrat"."""
+    text = _APOSTROPHES.sub("", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.casefold().replace("ı", "i").replace("ß", "ss")
+
+
+def tokens(text: str) -> list[str]:
+    """Latin tokens of a name after folding, with articles and Abu/Albu forms resolved."""
+    raw = _NON_ALNUM.split(_fold_latin(text))
+    out: list[str] = []
+    for tok in raw:
+        if not tok:
+            continue
+        if tok in _ARTICLES and len(raw) > 1:
+            continue
+        if tok in _ABU:
+            tok = "bu"
+        elif len(tok) > 4:
+            tok = _GLUED_ARTICLE.sub("", tok)
+            if tok.startswith("al") and len(tok) > 5 and tok[2:4] == "bu":  # Albukamal
+                tok = tok[2:]
+        out.append(_TOKEN_MAP.get(tok, tok))
+    return out or [t for t in raw if t]
+
+
+def _letters(tok: str) -> str:
+    if tok.isdigit():
+        return tok
+    for pattern, repl in _LETTER_RULES:
+        tok = pattern.sub(repl, tok)
+    return tok
+
+
+@lru_cache(maxsize=1 << 16)
+def normalize(text: str) -> str:
+    """The matching key of a place name (Latin or Arabic script); '' for a name with no letters."""
+    if is_arabic(text):
+        return _normalize_arabic(text)
+    key = _latin_once(text)
+    # Iterate to a fixed point so that the function is idempotent: a rule can expose new
+    # doubled letters, endings or glued articles for another.
+    for _ in range(6):
+        again = _latin_once(key)
+        if again == key or not again:
+            break
+        key = again
+    return key
+
+
+def _latin_once(text: str) -> str:
+    return "".join(_letters(t) for t in tokens(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def skeleton(key: str) -> str:
+    """Consonant skeleton of a normalised key: "darizur" -> "drzr". Arabic keys are returned as is."""
+    if not key or is_arabic(key):
+        return key
+    sk = _VOWELS.sub("", key)
+    sk = re.sub(r"([a-z])\1+", r"\1", sk)
+    return sk if len(sk) >= 2 else key

