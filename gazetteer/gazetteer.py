@@ -91,8 +91,8 @@ class Gazetteer:
             stripped = strip_generic(q)
             if stripped != q:
                 res = self._by_name(stripped, context, fuzzy=False, query=q)
-        if res is None and fuzzy:
-            res = self._by_name(strip_generic(q), context, fuzzy=True, query=q)
+            if res is None and fuzzy:
+                res = self._by_fuzzy_name(stripped, context, query=q)
         if res is not None and res.resolved:
             return res
         use_online = settings.ONLINE if online is None else online
@@ -118,8 +118,9 @@ class Gazetteer:
         entries = self._index.exact(name)
         if entries:
             return self._rank(query, [(self.places[i], 100.0) for i in entries], context, how="exact name")
-        if not fuzzy:
-            return None
+        return self._by_fuzzy_name(name, context, query=query) if fuzzy else None
+
+    def _by_fuzzy_name(self, name: str, context: str | None, *, query: str) -> Resolution | None:
         found = self._index.fuzzy(name, limit=settings.MAX_ALTERNATIVES + 3)
         if not found:
             return None
@@ -130,6 +131,8 @@ class Gazetteer:
         return self._rank(query, [(self.places[i], s) for i, s in scored.items()], context, how="fuzzy name")
 
     def _rank(self, query: str, cands: list[tuple[Place, float]], context: str | None, *, how: str) -> Resolution:
+        if len(cands) == 1 and how == "exact name":  # the common case: one place has this name
+            return self._answer(query, cands[0][0], _EXACT_CONFIDENCE, (), context=context, how=how)
         govs, footprint = self._context(context) if context else (frozenset(), None)
 
         def score(item: tuple[Place, float]) -> tuple[float, float]:
@@ -142,12 +145,14 @@ class Gazetteer:
             prominence = (2.0 if not place.id.startswith("gn:") else 0.0) + min((place.population or 0) / 1e6, 1.0)
             return (s + bonus, prominence)
 
-        ranked = sorted(cands, key=score, reverse=True)
+        scored = sorted(((score(c), c) for c in cands), key=lambda sc: sc[0], reverse=True)
+        ranked = [c for _, c in scored]
         best, best_score = ranked[0]
-        alternatives = tuple(Alternative(p.id, p.name, s / 100.0, p.feature_type, p.governorate) for p, s in ranked[1:])
+        alternatives = tuple(Alternative(p.id, p.name, s / 100.0, p.feature_type, p.governorate)
+                             for p, s in ranked[1:settings.MAX_ALTERNATIVES + 1])
         fuzzy = how == "fuzzy name"
-        top = score(ranked[0])[0]
-        rivals = [c for c in ranked[1:] if abs(score(c)[0] - top) < 5.0 and c[1] >= best_score - 5.0]
+        top = scored[0][0][0]
+        rivals = [c for (sc, c) in scored[1:] if top - sc[0] < 5.0 and c[1] >= best_score - 5.0]
         if fuzzy:
             confidence = best_score / 100.0 * 0.9
             note = f"spelling corrected from {query!r}"
@@ -170,7 +175,7 @@ class Gazetteer:
     def _answer(self, query: str, place: Place, confidence: float, alternatives: tuple[Alternative, ...], *,
                 context: str | None, how: str, note: str = "") -> Resolution:
         geom = place.geometry
-        radius = _geodesy.equivalent_radius_m(geom) if geom.geom_type != "Point" else place.uncertainty_m
+        radius = place.footprint_radius_m
         geo_p, where_p = precision.codes(place.feature_type, radius)
         return Resolution(query=query, resolved=True, confidence=confidence, place=place, geometry=geom,
                           name=place.name, feature_type=place.feature_type, governorate=place.governorate,
@@ -315,6 +320,9 @@ def build(*, curated_dir=None, online: Callable[[str], Resolution | None] | None
     curated = loading.load_curated(curated_dir / "places.yaml", {g.id for g in governorates}, problems)
     if problems:
         raise DataError(problems)
+    for place in curated:  # Syria itself is drawn with its outline, not a circle
+        if place.feature_type == "country" and place.country == "SY":
+            place.shape, place.shape_note = loading.country_outline(), "country outline (countryinfo package)"
     geonames, attribution = loading.load_geonames(curated)
     boundaries = loading.apply_boundaries(governorates, curated + geonames)
     return Gazetteer(governorates + curated + geonames, attribution=(attribution,), boundaries=boundaries,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -31,6 +31,7 @@ class Place:
     shape: BaseGeometry | None = None
     shape_note: str = ""
     _footprint: BaseGeometry | None = field(default=None, repr=False)
+    _radius: float | None = field(default=None, repr=False)
 
     @property
     def is_area(self) -> bool:
@@ -49,12 +50,19 @@ class Place:
         return self._footprint
 
     @property
+    def footprint_radius_m(self) -> float:
+        """Equivalent radius of what is drawn: the uncertainty for pins, else from the geodesic area."""
+        if self._radius is None:
+            geom = self.geometry
+            self._radius = self.uncertainty_m if geom.geom_type == "Point" else _geodesy.equivalent_radius_m(geom)
+        return self._radius
+
+    @property
     def provenance(self) -> str:
         return self.source
 
 
-@dataclass(frozen=True, slots=True)
-class Alternative:
+class Alternative(NamedTuple):
     """A ranked candidate that was not chosen (or the suggestions of an unresolved query)."""
 
     id: str
@@ -68,9 +76,13 @@ class Alternative:
                 "feature_type": self.feature_type, "governorate": self.governorate}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Resolution:
-    """The answer to a query: a place, a footprint built from a relative phrase, or unresolved."""
+    """The answer to a query: a place, a footprint built from a relative phrase, or unresolved.
+
+    Treat it as read-only. It is not a frozen dataclass only because frozen construction costs
+    more than the rest of an exact lookup.
+    """
 
     query: str
     resolved: bool

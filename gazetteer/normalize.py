@@ -41,21 +41,15 @@ _TOKEN_MAP = {"deir": "dayr", "dair": "dayr", "dier": "dayr", "der": "dayr", "da
               "ras": "ras", "raas": "ras",
               "beit": "bayt", "bait": "bayt", "bayt": "bayt",
               "tell": "tal"}
-#: Letter-level rules, applied in order to each token (after article handling).
-_LETTER_RULES = (
-    (re.compile(r"ch(?!$)"), "sh"),      # French "ch" as in Cheikh
-    (re.compile(r"c(?!h)"), "k"),        # Conoco -> konoko
-    (re.compile(r"q"), "k"),             # Qalamoun / Kalamoun
-    (re.compile(r"(?<=[aeiou])e?h$"), ""),  # final -eh / -ah: Salamiyeh, Salamiyah
-    (re.compile(r"th"), "t"),
-    (re.compile(r"dh"), "d"),
-    (re.compile(r"ou|oo|aw(?![aeiou])|o"), "u"),  # Qalamoun, Zawr, Homs
-    (re.compile(r"ee|ie|iy(?=[aeiou])|y(?=[aeiou])(?<=i.)"), "i"),  # Deri, Salamiyeh
-    (re.compile(r"ei|ai|ey"), "ay"),     # Deir/Dair/Dayr
-    (re.compile(r"e"), "a"),             # Arabic has no e: Talbiseh / Talbisah
-    (re.compile(r"([a-z])\1+"), r"\1"),  # doubled letters (not digits): Ezzor, Raqqa
-    (re.compile(r"(?<=.)a$"), ""),       # final vowel -a (after -ah/-eh stripping)
-)
+# Letter-level rules, applied in order to each token (after article handling). Each regex runs
+# only when the letters it needs are present: normalisation is on the hot path of every lookup.
+_FINAL_H = re.compile(r"(?<=[aeiou])e?h$")          # final -eh / -ah: Salamiyeh, Salamiyah
+_CH = re.compile(r"ch(?!$)")                         # French "ch" as in Cheikh
+_C = re.compile(r"c(?!h)")                           # Conoco -> konoko
+_U = re.compile(r"ou|oo|aw(?![aeiou])|o")            # Qalamoun, Zawr, Homs
+_I = re.compile(r"ee|ie|iy(?=[aeiou])|y(?=[aeiou])(?<=i.)")  # Deri, Salamiyeh
+_AY = re.compile(r"ei|ai|ey")                        # Deir/Dair/Dayr
+_DOUBLE = re.compile(r"([a-z])\1+")                  # doubled letters (not digits): Ezzor, Raqqa
 _VOWELS = re.compile(r"[aeiouy]")
 
 
@@ -74,6 +68,8 @@ def _normalize_arabic(text: str) -> str:
 
 def _fold_latin(text: str) -> str:
     """Strip diacritics and apostrophes, lower-case: "Ḩamāh" -> "hamah", "Ma'arrat" -> "maarrat"."""
+    if text.isascii():  # the common case needs no Unicode decomposition
+        return text.replace("'", "").replace("`", "").lower()
     text = _APOSTROPHES.sub("", text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -99,11 +95,26 @@ def tokens(text: str) -> list[str]:
     return out or [t for t in raw if t]
 
 
+@lru_cache(maxsize=1 << 16)
 def _letters(tok: str) -> str:
     if tok.isdigit():
         return tok
-    for pattern, repl in _LETTER_RULES:
-        tok = pattern.sub(repl, tok)
+    if "c" in tok:
+        tok = _C.sub("k", _CH.sub("sh", tok))
+    tok = tok.replace("q", "k")
+    if tok.endswith("h"):
+        tok = _FINAL_H.sub("", tok)
+    tok = tok.replace("th", "t").replace("dh", "d")
+    if "o" in tok or "aw" in tok:
+        tok = _U.sub("u", tok)
+    if "e" in tok or "i" in tok:
+        tok = _I.sub("i", tok)
+    if "i" in tok or "ey" in tok:
+        tok = _AY.sub("ay", tok)
+    tok = tok.replace("e", "a")  # Arabic has no e: Talbiseh / Talbisah
+    tok = _DOUBLE.sub(r"\1", tok)
+    if len(tok) > 1 and tok.endswith("a"):  # final vowel -a (after -ah/-eh stripping)
+        tok = tok[:-1]
     return tok
 
 

@@ -66,8 +66,16 @@ def strip_generic(text: str) -> str:
     return out.strip(" ,.;:") or text.strip()
 
 
+#: Every pattern needs one of these; a plain name fails this one search instead of every pattern.
+_TRIGGER = re.compile(r"\d|'|’|\b(?:between|connecting|outskirts|edges?|periphery|countryside|countrysides|rural|"
+                      r"rif|reef|near|nearby|close|next|vicinity|around|by|north|south|east|west|northern|southern|"
+                      r"eastern|western|central|north\w*|south\w*)\b", re.IGNORECASE)
+
+
 def parse(text: str) -> Relation | None:
     """The relation a phrase expresses, or None when it is (or may be) a plain name."""
+    if not _TRIGGER.search(text):
+        return None
     t = " ".join(text.strip().strip(".,;:").split())
     for kind, rx in _PATTERNS:
         m = rx.match(t)

@@ -9,8 +9,9 @@ from gazetteer import load_gazetteer, normalize
 from gazetteer.normalize import is_arabic
 
 GZ = load_gazetteer()
+# Names in other scripts (Cyrillic, ...) normalise to '' and are matched by their surface form only.
 LATIN_ALIASES = sorted({n for p in GZ.places if not p.id.startswith("gn:") for n in (p.name, *p.aliases)
-                        if not is_arabic(n)})
+                        if not is_arabic(n) and normalize(n)})
 ARABIC_ALIASES = sorted({n for p in GZ.places if not p.id.startswith("gn:") for n in (p.name, *p.aliases)
                          if is_arabic(n)})
 ACCENTS = {"a": "ā", "e": "é", "i": "ī", "u": "ū", "o": "ô", "h": "ḥ", "s": "ş", "d": "ḍ", "t": "ṭ", "z": "ẓ"}
