@@ -13,6 +13,9 @@ from __future__ import annotations
 EXACT_RADIUS_M = 2_000
 #: Largest equivalent radius (m) counted as "near a known point".
 NEAR_RADIUS_M = 25_000
+#: A town known within this radius is still "the town itself" (the radius is about its extent).
+SETTLEMENT_RADIUS_M = 5_000
+SETTLEMENT_TYPES = frozenset({"city", "town", "village", "capital"})
 #: Named regions are "a larger region" whatever their size.
 REGION_TYPES = frozenset({"region", "zone"})
 
@@ -25,7 +28,7 @@ def codes(feature_type: str | None, radius_m: float) -> tuple[int, int]:
         return 3, 4
     if feature_type in REGION_TYPES:
         return 3, 5
-    if radius_m <= EXACT_RADIUS_M:
+    if radius_m <= EXACT_RADIUS_M or (feature_type in SETTLEMENT_TYPES and radius_m <= SETTLEMENT_RADIUS_M):
         return 1, 1
     if radius_m <= NEAR_RADIUS_M:
         return 2, 2
