@@ -13,7 +13,7 @@ import sys
 import time
 
 from gazetteer import Gazetteer, Place, load_gazetteer
-from gazetteer.normalize import normalize
+from gazetteer.normalize import normalize, skeleton
 
 from ._report import bench
 
@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     bench(NAME, "variant_resolved_share", hits / len(variant_q))
 
     normalize.cache_clear()
+    skeleton.cache_clear()
     t0 = time.perf_counter()
     answers = [gz.resolve(q) for _, q in fuzzy_q]
     fuzzy_s = (time.perf_counter() - t0) / len(fuzzy_q)

@@ -90,16 +90,19 @@ class NameIndex:
     # --- fuzzy ------------------------------------------------------------------------------
     def _build_blocks(self) -> None:
         skeletons: dict[str, list[str]] = {}
+        skeleton_of: dict[str, str] = {}
         neighbours: dict[str, list[str]] = {}
         grams: dict[str, list[int]] = {}
         for i, key in enumerate(self.keys):
-            skeletons.setdefault(skeleton(key), []).append(key)
+            sk = skeleton_of[key] = skeleton(key)
+            skeletons.setdefault(sk, []).append(key)
             if len(key) >= settings.FUZZY_MIN_LENGTH:
                 for d in _deletes(key) | {key}:
                     neighbours.setdefault(d, []).append(key)
             for g in _grams(key):
                 grams.setdefault(g, []).append(i)
         self._skeletons = skeletons
+        self._skeleton_of = skeleton_of
         self._neighbours = neighbours
         self._grams = {g: np.asarray(ids, dtype=np.int32) for g, ids in grams.items() if len(ids) <= _STOP_GRAM}
 
@@ -119,7 +122,8 @@ class NameIndex:
         if not found or found[0][1] < _GOOD_ENOUGH:
             found = self._trigram_search(key, limit, cutoff, found)
         # Same consonants, other vowels is the commonest transliteration slip: rank it higher.
-        scored = [(k, min(s + _SKELETON_BONUS, 99.0) if skeleton(k) == sk else s) for k, s, _ in found]
+        skeleton_of = self._skeleton_of
+        scored = [(k, min(s + _SKELETON_BONUS, 99.0) if skeleton_of[k] == sk else s) for k, s, _ in found]
         return sorted(scored, key=lambda ks: -ks[1])
 
     def _trigram_search(self, key: str, limit: int, cutoff: float, found: list) -> list:

@@ -50,7 +50,7 @@ _U = re.compile(r"ou|oo|aw(?![aeiou])|o")            # Qalamoun, Zawr, Homs
 _I = re.compile(r"ee|ie|iy(?=[aeiou])|y(?=[aeiou])(?<=i.)")  # Deri, Salamiyeh
 _AY = re.compile(r"ei|ai|ey")                        # Deir/Dair/Dayr
 _DOUBLE = re.compile(r"([a-z])\1+")                  # doubled letters (not digits): Ezzor, Raqqa
-_VOWELS = re.compile(r"[aeiouy]")
+_DROP_VOWELS = str.maketrans("", "", "aeiouy")
 
 
 def is_arabic(text: str) -> bool:
@@ -143,6 +143,5 @@ def skeleton(key: str) -> str:
     """Consonant skeleton of a normalised key: "darizur" -> "drzr". Arabic keys are returned as is."""
     if not key or is_arabic(key):
         return key
-    sk = _VOWELS.sub("", key)
-    sk = re.sub(r"([a-z])\1+", r"\1", sk)
+    sk = _DOUBLE.sub(r"\1", key.translate(_DROP_VOWELS))
     return sk if len(sk) >= 2 else key
