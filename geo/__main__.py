@@ -1,0 +1,4 @@
+"""Entry point of ``python -m geo`` (see :mod:`geo.cli`)."""
+from geo.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""All-or-nothing file output: write beside the target, then ``os.replace`` into place.
+
+An export touches several files; they are all staged first and only renamed once every one was
+written, so a failure (bad data, full disk, Ctrl-C) never leaves a half-written file behind.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class Staging:
+    """Temp files beside their targets; :meth:`commit` renames them, :meth:`abort` deletes them."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+
+    def temp_for(self, target: Path) -> Path:
+        """A fresh temp path in ``target``'s folder, keeping its suffix (drivers sniff it)."""
+        target = Path(target)
+        temp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+        self._pending.append((temp, target))
+        return temp
+
+    @property
+    def targets(self) -> list[Path]:
+        """The final paths of every file staged so far."""
+        return [target for _, target in self._pending]
+
+    def commit(self) -> list[Path]:
+        """Move every staged file into place; returns the targets."""
+        try:
+            for temp, target in self._pending:
+                os.replace(temp, target)
+        except BaseException:
+            self.abort()
+            raise
+        done = [target for _, target in self._pending]
+        self._pending.clear()
+        return done
+
+    def abort(self) -> None:
+        """Delete every staged temp file (missing ones are fine)."""
+        for temp, _ in self._pending:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+        self._pending.clear()
+
+
+@contextlib.contextmanager
+def staged() -> Iterator[Staging]:
+    """``with staged() as st: write(st.temp_for(path))`` — committed only if the block succeeds."""
+    staging = Staging()
+    try:
+        yield staging
+    except BaseException:
+        staging.abort()
+        raise
+    staging.commit()
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write one text file atomically (UTF-8, ``\\n`` line ends)."""
+    with staged() as st:
+        temp = st.temp_for(path)
+        with open(temp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)

@@ -1,0 +1,193 @@
+"""Turning a record's place fields into a geometry with honest precision.
+
+The gazetteer does the hard part (names, relative phrases, uncertainty footprints); this module
+combines its answers for one record (several places → union, a route → a line), applies explicit
+geometry overrides, and makes sure a country-level answer is never drawn as a pin.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import box
+
+from gazetteer import _geodesy as geodesy, precision
+from geo import settings
+from geo.model import COUNTRY_WHERE_PREC
+
+_POLYGONAL = ("Polygon", "MultiPolygon")
+#: Radius used to draw a country-level point outside Syria when the gazetteer has no outline.
+_COUNTRY_FALLBACK_RADIUS_M = 50_000.0
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a record is, and how precisely (ACLED/UCDP codes plus a radius in metres)."""
+
+    geometry: Any
+    place_ids: tuple[str, ...]
+    #: Every gazetteer id the location was built from (``place_ids`` plus relative-phrase anchors).
+    refs: tuple[str, ...]
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int | None
+    where_prec: int | None
+    uncertainty_m: float | None
+
+
+class UnknownPlace(LookupError):
+    """The gazetteer could not resolve a query; ``suggestions`` are its alternatives."""
+
+    def __init__(self, query: str, suggestions: Sequence[str]):
+        self.query = query
+        self.suggestions = tuple(suggestions)
+        hint = f" (did you mean: {', '.join(self.suggestions)})" if self.suggestions else " (no suggestions)"
+        super().__init__(f"unknown place {query!r}{hint}")
+
+
+class PlaceResolver:
+    """Resolves place queries through a gazetteer, caching answers for one load."""
+
+    def __init__(self, gazetteer: Any):
+        self.gazetteer = gazetteer
+        self._cache: dict[tuple[str, str | None], Any] = {}
+        self._outline: Any = None
+
+    # -- country outline --------------------------------------------------------------------
+    def country_outline(self) -> Any:
+        """Syria's outline from the gazetteer when it has one, else :data:`settings.SYRIA_EXTENT`."""
+        if self._outline is None:
+            outline = None
+            get = getattr(self.gazetteer, "get", None)
+            for pid in settings.COUNTRY_IDS if get else ():
+                place = get(pid)
+                geom = getattr(place, "geometry", None)
+                if geom is not None and geom.geom_type in _POLYGONAL:
+                    outline = geom
+                    break
+            if outline is None:
+                outline = box(*settings.SYRIA_EXTENT)
+            shapely.prepare(outline)
+            self._outline = outline
+        return self._outline
+
+    def inside_country(self, lon: Any, lat: Any) -> np.ndarray:
+        """Vectorised point-in-Syria test (outline or extent box)."""
+        return shapely.contains_xy(self.country_outline(), np.asarray(lon), np.asarray(lat))
+
+    # -- resolution -------------------------------------------------------------------------
+    def resolve(self, query: str, context: str | None = None) -> Any:
+        """The gazetteer's resolution, or :class:`UnknownPlace` with its suggestions."""
+        key = (query, context)
+        if key not in self._cache:
+            self._cache[key] = self.gazetteer.resolve(query, context=context)
+        res = self._cache[key]
+        if not getattr(res, "resolved", False):
+            alts = getattr(res, "alternatives", None) or ()
+            suggestions = [f"{getattr(a, 'name', a)} [{getattr(a, 'id', '?')}]" for a in list(alts)[:5]]
+            raise UnknownPlace(query, suggestions)
+        return res
+
+    def _area_geometry(self, res: Any) -> Any:
+        """Geometry of ``res`` that is never a pin when the place is a country (or coarser)."""
+        geom = res.geometry
+        country_level = (res.where_prec or 0) >= COUNTRY_WHERE_PREC or res.feature_type == "country"
+        if not country_level or geom is None or geom.geom_type in _POLYGONAL:
+            return geom
+        place = self.gazetteer.get(res.id) if res.id else None
+        pgeom = getattr(place, "geometry", None)
+        if pgeom is not None and pgeom.geom_type in _POLYGONAL:
+            return pgeom
+        rep = shapely.point_on_surface(geom)
+        if bool(self.inside_country(rep.x, rep.y)):
+            return self.country_outline()
+        radius = max(float(res.uncertainty_m or 0.0), _COUNTRY_FALLBACK_RADIUS_M)
+        return geodesy.circle(rep.x, rep.y, radius)
+
+    def locate(self, queries: Sequence[str], context: str | None = None) -> Located:
+        """One or several places (union geometry, coarsest precision).  Raises UnknownPlace."""
+        answers = [self.resolve(q, context) for q in queries]
+        geoms = [self._area_geometry(r) for r in answers]
+        geometry = geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
+        single = answers[0] if len(answers) == 1 else None
+        ids = tuple(dict.fromkeys(r.id for r in answers if r.id))
+        return Located(
+            geometry=geometry,
+            place_ids=ids,
+            refs=_refs(ids, answers),
+            latitude=float(single.lat) if single is not None and single.lat is not None else None,
+            longitude=float(single.lon) if single is not None and single.lon is not None else None,
+            **_coarsest(answers),
+        )
+
+    def route(self, queries: Sequence[str], context: str | None = None) -> Located:
+        """A movement's line through its places' representative points, origin first."""
+        answers = [self.resolve(q, context) for q in queries]
+        coords = [(float(r.lon), float(r.lat)) for r in answers]
+        if len(set(coords)) < 2:
+            raise ValueError("a route needs at least two distinct places")
+        ids = tuple(dict.fromkeys(r.id for r in answers if r.id))
+        return Located(
+            geometry=shapely.linestrings(coords),
+            place_ids=ids,
+            refs=_refs(ids, answers),
+            latitude=None,
+            longitude=None,
+            **_coarsest(answers),
+        )
+
+
+def _refs(ids: tuple[str, ...], answers: Sequence[Any]) -> tuple[str, ...]:
+    """Resolved ids plus the anchors of relative phrases ("between A and B" refers to A and B)."""
+    anchors = [a for r in answers for a in ((getattr(r, "parse", None) or {}).get("anchors") or ())]
+    return tuple(dict.fromkeys([*ids, *(a for a in anchors if isinstance(a, str))]))
+
+
+def _coarsest(answers: Sequence[Any]) -> dict[str, Any]:
+    """Precision of a combination of places: the coarsest of its parts."""
+    geo_p, where_p = precision.coarsest([(r.geo_precision, r.where_prec) for r in answers])
+    unc = max((r.uncertainty_m for r in answers if r.uncertainty_m is not None), default=None)
+    return {"geo_precision": geo_p, "where_prec": where_p, "uncertainty_m": None if unc is None else float(unc)}
+
+
+def precision_of_geometry(geom: Any) -> dict[str, Any]:
+    """Default precision of a hand-given geometry with no place to take it from.
+
+    A point claims an exact location (1/1, 0 m); a line is "between places" (2/5); an area gets
+    the codes of its size (gazetteer.precision), its uncertainty the radius of a circle of the
+    same geodesic area.
+    """
+    kind = geom.geom_type
+    if kind in ("Point", "MultiPoint"):
+        return {"geo_precision": 1, "where_prec": 1, "uncertainty_m": 0.0}
+    if kind in ("LineString", "MultiLineString", "LinearRing"):
+        return {"geo_precision": 2, "where_prec": 5, "uncertainty_m": None}
+    radius = geodesy.equivalent_radius_m(geom)
+    geo_p, where_p = precision.codes(None, radius)
+    return {"geo_precision": geo_p, "where_prec": where_p, "uncertainty_m": round(radius, 1)}
+
+
+def coordinate_problems(geom: Any, resolver: PlaceResolver) -> list[str]:
+    """What is wrong with a hand-given geometry's coordinates (empty list when nothing)."""
+    coords = shapely.get_coordinates(geom)
+    if coords.size == 0:
+        return ["geometry has no coordinates"]
+    if not np.isfinite(coords).all():
+        return ["coordinates are not finite numbers"]
+    lon, lat = coords[:, 0], coords[:, 1]
+    inside = resolver.inside_country(lon, lat)
+    swapped_inside = resolver.inside_country(lat, lon)
+    looks_swapped = (~inside & swapped_inside).all()
+    hint = (
+        f"looks swapped: [{lon[0]:g}, {lat[0]:g}] lies outside Syria but [{lat[0]:g}, {lon[0]:g}] "
+        "inside it (GeoJSON order is [longitude, latitude])"
+    )
+    if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
+        msg = "coordinates out of range (longitude must be within ±180, latitude within ±90)"
+        return [f"{msg}; {hint}" if looks_swapped else msg]
+    if looks_swapped:
+        return [hint]
+    return []

@@ -1,0 +1,55 @@
+"""Documented defaults for the geo package.
+
+Everything a deployment might reasonably change lives here, so modules never hard-code paths or
+magic numbers.  Values are plain module constants or small functions (the latter when they read
+the environment, so tests can change the environment and see the effect).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The repository root (the folder holding ``geo/``, ``data/`` and ``app.py``).
+REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+
+#: Default data folder: ``actors.yaml``, ``reports.yaml`` and ``events/*.yaml`` live here.
+DATA_DIR: Path = REPO_ROOT / "data"
+
+#: Event files inside the data folder (sorted by name when loaded).
+EVENTS_SUBDIR = "events"
+EVENT_FILE_PATTERNS: tuple[str, ...] = ("*.yaml", "*.yml")
+ACTORS_FILE = "actors.yaml"
+REPORTS_FILE = "reports.yaml"
+
+#: Environment variable naming the folders that hold report texts (``os.pathsep``-separated).
+REPORTS_ENV = "DESERT_ATLAS_REPORTS"
+
+#: Syria's extent (lon_min, lat_min, lon_max, lat_max), used to catch swapped coordinates when
+#: the gazetteer has no country outline.  Deliberately a little generous around the border.
+SYRIA_EXTENT: tuple[float, float, float, float] = (35.5, 32.2, 42.5, 37.5)
+
+#: Gazetteer ids / names tried, in order, to find Syria's outline among the gazetteer's places.
+COUNTRY_IDS: tuple[str, ...] = ("syria", "SY", "SYR")
+
+#: Decimal places kept in exported coordinates (RFC 7946 suggests 6, about 10 cm).
+COORD_DECIMALS = 6
+
+#: Base name of single-file exports (``desert-atlas.gpkg``, ``desert-atlas.kml``, ``desert-atlas.csv``).
+EXPORT_BASENAME = "desert-atlas"
+
+
+def reports_dirs() -> list[Path]:
+    """Folders searched for report texts, in order.
+
+    ``$DESERT_ATLAS_REPORTS`` (``os.pathsep``-separated) when set; otherwise the untracked
+    ``data/local/reports`` plus ``../shared/seeds`` when that folder exists.  Report texts are
+    optional at run time: without them evidence is listed but not quoted or hash-checked.
+    """
+    env = os.environ.get(REPORTS_ENV)
+    if env is not None:
+        return [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
+    dirs = [DATA_DIR / "local" / "reports"]
+    shared = REPO_ROOT.parent / "shared" / "seeds"
+    if shared.is_dir():
+        dirs.append(shared)
+    return dirs
