@@ -51,7 +51,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE))
     ("near", _LEAD + r"(?:near|nearby|close\s+to|next\s+to|in\s+the\s+vicinity\s+of|(?:the\s+)?vicinity\s+of|around|by)\s+(.+)$"),
     ("direction_of", _LEAD + r"(?:(?:a|an)\s+)?(?:region|area|areas|villages?|positions?|parts?)?\s*(?:to\s+the\s+)?(" + _DIR + r")\s+of\s+(.+)$"),
     ("part_of", _LEAD + r"(" + _DIR_ADJ + r")\s+(?:part\s+of\s+)?(.+)$"),
-    ("possessive", r"^(?:the\s+)?(.+?)(?:'s|’s|')\s+(.+)$"),
+    ("possessive", r"^(?:the\s+)?(.+?)(?:'s|’s|'|’)\s+(.+)$"),
 ]]
 
 _GENERIC_PRE = re.compile(r"^(?:(?:in|at|to|from|on|into|near)\s+)?(?:the\s+)?(?:(?:village|town|city|area|region|vicinity|"
