@@ -47,7 +47,7 @@ def seed_truth(gz: Any, data_dir: Path | None = None) -> dict[str, dict[str, Any
     from geo._problems import ProblemLog
     from geo._yaml import read_yaml_list
 
-    root = Path(data_dir) if data_dir is not None else settings.DATA_DIR
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
     log = ProblemLog()
     reports = {r["id"]: r for r in read_yaml_list(root / settings.REPORTS_FILE, "reports", log)
                if isinstance(r, dict)}

@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
 
 from . import _geodesy, loading, precision, settings
 from .matching import NameIndex

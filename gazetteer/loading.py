@@ -21,7 +21,6 @@ import yaml
 from shapely.geometry import Polygon, box, shape
 
 from . import _geodesy, settings
-from .errors import DataError
 from .model import Place
 from .normalize import normalize
 

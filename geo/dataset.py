@@ -70,7 +70,7 @@ def event_files(data_dir: Path) -> list[Path]:
 
 def data_fingerprint(data_dir: Path | str | None = None) -> str:
     """Hash of every data file's name and bytes (``local/`` excluded): a cache key for loads."""
-    root = Path(data_dir) if data_dir is not None else settings.DATA_DIR
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root)
@@ -185,7 +185,7 @@ def load_dataset(data_dir: Path | str | None = None, *, gazetteer: Any = None,
     :func:`geo.settings.reports_dirs` (report texts, used only to check evidence hashes);
     ``today`` (for "date in the future") to the current date.
     """
-    root = Path(data_dir) if data_dir is not None else settings.DATA_DIR
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
     log = ProblemLog()
     actors_path, reports_path = root / settings.ACTORS_FILE, root / settings.REPORTS_FILE
     actors = parse_actors(read_yaml_list(actors_path, _label(actors_path, root), log),

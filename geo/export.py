@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import geopandas as gpd
 import pandas as pd
@@ -40,6 +40,11 @@ def record_layer(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out["start"] = shown_from
     out["end"] = shown_until
     return gpd.GeoDataFrame(out, geometry=geometry, crs=frame.crs)
+
+
+def write_geojson(frame: gpd.GeoDataFrame, fh: BinaryIO, *, name: str | None = None) -> None:
+    """Write a frame's mapped records as one RFC 7946 FeatureCollection (the layer files' writer)."""
+    write_feature_collection(record_layer(frame), fh, extra={"name": name} if name else None)
 
 
 def referenced_places(frame: pd.DataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

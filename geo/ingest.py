@@ -109,7 +109,7 @@ class Ingester:
         """``actors`` default to ``<data_dir>/actors.yaml``; ``known_reports`` maps report sha256 → its
         registry entry (default: ``<data_dir>/reports.yaml`` plus the review queue), so re-ingesting a
         registered report reuses its id and what the registry says about its source."""
-        self.data_dir = Path(data_dir) if data_dir is not None else settings.DATA_DIR
+        self.data_dir = Path(data_dir) if data_dir is not None else settings.data_dir()
         if gazetteer is None:
             from gazetteer import load_gazetteer
             gazetteer = load_gazetteer()

@@ -19,7 +19,6 @@ together (temp file + ``os.replace``), so a failure never leaves half a decision
 from __future__ import annotations
 
 import copy
-import os
 import re
 import shutil
 import tempfile
@@ -41,8 +40,6 @@ from geo.errors import DatasetError, GeoError
 QUEUE_FILE = Path("review") / "queue.yaml"
 #: Where accepted candidates go, inside the data folder's ``events/``.
 ACCEPTED_FILE = "accepted.yaml"
-#: Environment variable naming the data folder (the dashboard reads the same one).
-DATA_ENV = "DESERT_ATLAS_DATA"
 #: Review states of a queue entry (``status`` field).
 STATES = ("candidate", "accepted", "merged", "rejected")
 #: Record fields an analyst may change when accepting.
@@ -62,12 +59,6 @@ _DUMP = {"sort_keys": False, "allow_unicode": True, "width": 110, "default_flow_
 
 class ReviewError(GeoError):
     """A review decision could not be applied (nothing was written)."""
-
-
-def default_data_dir() -> Path:
-    """``$DESERT_ATLAS_DATA`` when set (as the dashboard reads it), else ``geo.settings.DATA_DIR``."""
-    env = os.environ.get(DATA_ENV, "").strip()
-    return Path(env).expanduser() if env else settings.DATA_DIR
 
 
 def _now() -> str:
@@ -118,7 +109,7 @@ class Queue:
 
 def load_queue(data_dir: Path | str | None = None) -> Queue:
     """The queue of a data folder (empty when there is none yet)."""
-    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
     path = root / QUEUE_FILE
     if not path.exists():
         return Queue(root)
@@ -147,7 +138,7 @@ def add_results(results: Iterable[Any], *, data_dir: Path | str | None = None) -
     """
     from geo.ingest import reports_dir
 
-    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
     queue = load_queue(root)
     known = queue.keys()
     summary = Added()
@@ -366,7 +357,7 @@ def _pending(queue: Queue, candidate_id: str) -> dict[str, Any]:
 def accept(candidate_id: str, *, edits: Mapping[str, Any] | None = None, data_dir: Path | str | None = None,
            gazetteer: Any = None) -> str:
     """Accept a candidate (with the analyst's ``edits``) into ``events/accepted.yaml``; returns the record id."""
-    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
     queue = load_queue(root)
     entry = _pending(queue, candidate_id)
     record = record_from_candidate(entry, edits)
@@ -385,7 +376,7 @@ def accept(candidate_id: str, *, edits: Mapping[str, Any] | None = None, data_di
 
 def reject(candidate_id: str, *, reason: str | None = None, data_dir: Path | str | None = None) -> None:
     """Keep a candidate as rejected (it will not be proposed again for the same report)."""
-    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
     queue = load_queue(root)
     entry = _pending(queue, candidate_id)
     entry["status"] = "rejected"
@@ -443,7 +434,7 @@ def _replace_record(text: str, record_id: str, record: dict[str, Any]) -> str:
 def merge_into(candidate_id: str, record_id: str, *, data_dir: Path | str | None = None,
                gazetteer: Any = None) -> str:
     """Add a candidate's source and evidence to an existing record; returns the file changed."""
-    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
     queue = load_queue(root)
     entry = _pending(queue, candidate_id)
     path, record = find_record(root, record_id)

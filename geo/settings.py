@@ -15,6 +15,9 @@ REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 #: Default data folder: ``actors.yaml``, ``reports.yaml`` and ``events/*.yaml`` live here.
 DATA_DIR: Path = REPO_ROOT / "data"
 
+#: Environment variable naming another data folder (the dashboard, CLIs and tests honour it).
+DATA_ENV = "DESERT_ATLAS_DATA"
+
 #: Event files inside the data folder (sorted by name when loaded).
 EVENTS_SUBDIR = "events"
 EVENT_FILE_PATTERNS: tuple[str, ...] = ("*.yaml", "*.yml")
@@ -38,17 +41,24 @@ COORD_DECIMALS = 6
 EXPORT_BASENAME = "desert-atlas"
 
 
+def data_dir() -> Path:
+    """The data folder in use: ``$DESERT_ATLAS_DATA`` when set, else :data:`DATA_DIR`."""
+    env = os.environ.get(DATA_ENV, "").strip()
+    return Path(env).expanduser() if env else DATA_DIR
+
+
 def reports_dirs() -> list[Path]:
     """Folders searched for report texts, in order.
 
     ``$DESERT_ATLAS_REPORTS`` (``os.pathsep``-separated) when set; otherwise the untracked
-    ``data/local/reports`` plus ``../shared/seeds`` when that folder exists.  Report texts are
-    optional at run time: without them evidence is listed but not quoted or hash-checked.
+    ``local/reports`` of the data folder in use plus ``../shared/seeds`` when that folder exists.
+    Report texts are optional at run time: without them evidence is listed but not quoted or
+    hash-checked.
     """
     env = os.environ.get(REPORTS_ENV)
     if env is not None:
         return [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
-    dirs = [DATA_DIR / "local" / "reports"]
+    dirs = [data_dir() / "local" / "reports"]
     shared = REPO_ROOT.parent / "shared" / "seeds"
     if shared.is_dir():
         dirs.append(shared)

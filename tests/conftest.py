@@ -6,23 +6,14 @@ folder is a failure, never a silent skip.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from _seeds import require_seeds
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_SEEDS = REPO_ROOT.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def require_seeds() -> Path:
-    """The seeds folder, or skip (outside CI) / fail (under CI) when it is missing."""
-    if SHARED_SEEDS.is_dir() and any(SHARED_SEEDS.iterdir()):
-        return SHARED_SEEDS
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but the seed reports are missing: {SHARED_SEEDS}")
-    pytest.skip(f"seed reports not available at {SHARED_SEEDS}")
 
 
 @pytest.fixture

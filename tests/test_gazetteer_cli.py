@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import gazetteer
 from gazetteer import DataError, build, settings
 from gazetteer.online import OnlineGeocoder
 
@@ -177,6 +176,7 @@ def test_online_fallback_is_rate_limited_cached_and_marked(local_home):
     first = gz.resolve("Zzknown hamlet", online=True)
     second = gz.resolve("Zzknown other", online=True)
     assert first.resolved and "online" in first.provenance and first.feature_type == "online"
+    assert second.resolved and second.uncertainty_m > 500
     assert fake.calls == ["Zzknown hamlet", "Zzknown other"]
     assert slept and sum(slept) >= 0.99  # one request per second
     again = gz.resolve("Zzknown hamlet", online=True)

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from geo._yaml import read_yaml_list
     from geo.evidence import find_report_file, locate, read_report_text, span_sha256
 
-    root = args.data_dir or settings.DATA_DIR
+    root = args.data_dir or settings.data_dir()
     log = ProblemLog()
     path = root / settings.REPORTS_FILE
     reports = parse_reports(read_yaml_list(path, str(path), log), str(path), log)

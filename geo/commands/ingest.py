@@ -47,9 +47,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geo.ingest import Ingester, Source, ingest_paths, write_json
-    from geo.review import add_results, default_data_dir
+    from geo import settings
+    from geo.review import add_results
 
-    data_dir = args.data_dir or default_data_dir()
+    data_dir = args.data_dir or settings.data_dir()
     source = Source(outlet=args.source, via=args.via, url=args.url, published=args.published)
     ingester = Ingester(data_dir=data_dir)
 

@@ -1,0 +1,232 @@
+"""Desert Atlas dashboard: the dataset on an offline map, with a time window, filters and sources.
+
+Run with ``streamlit run app.py``.  Layout and widgets only: loading is cached and keyed on the
+data's fingerprint, filtering is ``geo.filtering``, map building is ``geo.mapping``.
+The data folder is ``geo.settings.data_dir()`` (``$DESERT_ATLAS_DATA`` when set).
+"""
+from __future__ import annotations
+
+import importlib.util
+import inspect
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import mapping, settings, timeline
+from geo.dataset import data_fingerprint, load_dataset
+from geo.errors import GeoError
+from geo.filtering import filter_records
+from geo.model import KIND_LAYERS
+
+MAP_HEIGHT = 620
+TABLE_MAX_ROWS = 5_000
+PRECISION_CHOICES: dict[int | None, str] = {
+    None: "any (incl. country-level)",
+    1: "exact places only",
+    2: "near a place or better",
+    3: "region or better",
+}
+
+st.set_page_config(page_title="Desert Atlas", page_icon="🗺️", layout="wide")
+
+
+def _boundaries_stamp() -> float:
+    """Changes when the user imports governorate boundaries (the gazetteer must be rebuilt)."""
+    from gazetteer.loading import boundaries_path
+
+    path = boundaries_path()
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer…")
+def load_gz(stamp: float) -> Any:
+    from gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+@st.cache_resource(show_spinner="Loading the dataset…", max_entries=3)
+def load_data(path: str, fingerprint: str, stamp: float) -> Any:
+    return load_dataset(path, gazetteer=load_gz(stamp))
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def filter_options(path: str, fingerprint: str, stamp: float) -> tuple[list[str], list[str], list[str]]:
+    """Actor ids, kinds and outlets present in the data (once per dataset, not per rerun)."""
+    frame = load_data(path, fingerprint, stamp).frame
+    actors = sorted(str(a) for a in frame["actors"].explode().dropna().unique())
+    kinds = [k for k in KIND_LAYERS if k in set(frame["kind"].unique())]
+    outlets = sorted({o.strip() for v in frame["source_outlet"].dropna().unique() for o in str(v).split(";")
+                      if o.strip()})
+    return actors, kinds, outlets
+
+
+@st.cache_resource(show_spinner=False)
+def load_background(stamp: float) -> dict[str, Any]:
+    return mapping.background_geojson(load_gz(stamp))
+
+
+def _step(direction: int, bounds: tuple[Any, Any]) -> None:
+    window = timeline.as_dates(st.session_state["window"])
+    st.session_state["window"] = timeline.step_window(window, st.session_state["step"], direction, bounds)
+
+
+def _supported(fn: Any, **options: Any) -> dict[str, Any]:
+    """The keyword options ``fn`` accepts (keeps the page working if the renderer's API moves)."""
+    params = inspect.signature(fn).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return options
+    return {k: v for k, v in options.items() if k in params}
+
+
+# ----------------------------------------------------------------------------------- data
+stamp = _boundaries_stamp()
+folder = settings.data_dir()
+fingerprint = data_fingerprint(folder)
+try:
+    ds = load_data(str(folder), fingerprint, stamp)
+    gz = load_gz(stamp)
+except GeoError as exc:
+    st.title("Desert Atlas")
+    st.error(f"The dataset in {folder} cannot be shown until these problems are fixed:")
+    st.code(str(exc), language=None)
+    st.stop()
+
+frame = ds.frame
+span = timeline.dataset_span(frame)
+names = {a.id: a.name for a in ds.actors.values()}
+actor_ids, kinds, outlets = filter_options(str(folder), fingerprint, stamp)
+used_actors = sorted(actor_ids, key=lambda a: names.get(a, a).lower())
+
+# -------------------------------------------------------------------------------- sidebar
+with st.sidebar:
+    st.header("Filters")
+    pick_actors = st.multiselect("Actors", used_actors, format_func=lambda a: names.get(a, a),
+                                 placeholder="all actors", key="actors")
+    pick_kinds = st.multiselect("Kinds", kinds, format_func=lambda k: mapping.LAYER_LABELS[KIND_LAYERS[k]],
+                                placeholder="all kinds", key="kinds")
+    pick_outlets = st.multiselect("Source outlets", outlets, placeholder="all outlets", key="outlets")
+    min_conf = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="min_confidence")
+    max_prec = st.selectbox("Location precision", list(PRECISION_CHOICES), format_func=PRECISION_CHOICES.get,
+                            key="precision")
+    st.header("Find a place")
+    query = st.text_input("Place name", key="place", placeholder="e.g. Palmyra, Deri Ezzor")
+    center = zoom = None
+    search_layer = None
+    if query.strip():
+        res = gz.resolve(query.strip())
+        found = mapping.search_result(res)
+        if found is not None:
+            center, zoom, search_layer = found
+            st.success(f"**{res.name}** — {mapping.describe_resolution(res)}")
+            if res.note:
+                st.caption(res.note)
+        else:
+            suggestions = ", ".join(a.name for a in res.alternatives[:5])
+            st.warning("unresolved" + (f" — did you mean: {suggestions}?" if suggestions else ""))
+
+# ---------------------------------------------------------------------------------- time
+st.title("Desert Atlas")
+if "window" not in st.session_state or not timeline.within(timeline.as_dates(st.session_state["window"]), span):
+    st.session_state["window"] = span
+slider_col, step_col, back_col, fwd_col = st.columns([8, 1.3, 1, 1], vertical_alignment="bottom")
+with slider_col:
+    window = timeline.as_dates(st.slider("Time window", min_value=span[0], max_value=span[1], key="window",
+                                         format="YYYY-MM-DD"))
+with step_col:
+    st.selectbox("Step", list(timeline.STEPS), index=2, key="step")
+with back_col:
+    st.button("◀", on_click=_step, args=(-1, span), key="step_back", width="stretch",
+              help="Move the window back by one step")
+with fwd_col:
+    st.button("▶", on_click=_step, args=(1, span), key="step_forward", width="stretch",
+              help="Move the window forward by one step")
+
+filters = dict(actors=pick_actors or None, kinds=pick_kinds or None, outlets=pick_outlets or None,
+               min_confidence=min_conf or None, max_geo_precision=max_prec)
+visible = filter_records(frame, start=window[0], end=window[1], **filters)
+mapped = mapping.mapped_mask(visible)
+coarse = timeline.coarse_mask(visible)
+st.caption(f"{len(visible):,} of {len(frame):,} records in view from {window[0]} to {window[1]} · "
+           f"{int(mapped.sum()):,} on the map, {int((~mapped).sum()):,} without a place · "
+           f"{int(coarse.sum()):,} with a coarse date (shown while their possible range meets the window; "
+           f"dashed outline)")
+
+# ----------------------------------------------------------------------------------- map
+layers = mapping.layer_geojson(visible, actors=ds.actors, reports=ds.reports)
+if any(c["aggregated"] for c in layers.values()):
+    st.info("Many records in view: the largest layers are binned into count circles. "
+            "Narrow the time window or the filters to see each record.")
+base = mapping.base_map(load_background(stamp), zones=ds.zones, actors=ds.actors, actor_ids=used_actors,
+                        tiles=True)
+groups = mapping.record_groups(layers) + ([search_layer] if search_layer is not None else [])
+st_folium(base, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=False),
+          returned_objects=[], center=center, zoom=zoom, height=MAP_HEIGHT, use_container_width=True,
+          key="atlas_map")
+
+# ---------------------------------------------------------------------------- around it
+chart_col, download_col = st.columns([3, 1])
+with chart_col:
+    st.subheader("Records per actor")
+    counts = timeline.counts_by_actor(filter_records(frame, **filters), names)
+    if counts.empty:
+        st.caption("No records match the filters.")
+    else:
+        import altair as alt
+
+        colors = mapping.actor_colors(ds.actors)
+        domain = sorted(counts["actor"].unique())
+        by_name = {names.get(a, a): colors[a] for a in used_actors}
+        bars = alt.Chart(counts).mark_bar().encode(
+            x=alt.X("period:T", title="start of the reported range"),
+            y=alt.Y("sum(count):Q", title="records"),
+            color=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=[by_name.get(a, "#777777") for a in domain]),
+                            legend=alt.Legend(orient="bottom", columns=3, title=None)),
+            tooltip=["period:T", "actor:N", "count:Q"])
+        band = alt.Chart(pd.DataFrame({"start": [pd.Timestamp(window[0])], "end": [pd.Timestamp(window[1])]})
+                         ).mark_rect(opacity=0.12, color="#333333").encode(x="start:T", x2="end:T")
+        st.altair_chart(band + bars, width="stretch")
+        st.caption("Shaded: the time window. Bars count records passing the filters by the start of their "
+                   "reported date range (a record with several actors counts for each).")
+with download_col:
+    st.subheader("Download")
+    stamp_text = f"{window[0]}_{window[1]}"
+    st.download_button("GeoJSON of this view", data=lambda: mapping.view_geojson(visible),
+                       file_name=f"desert-atlas_{stamp_text}.geojson", mime="application/geo+json",
+                       on_click="ignore", key="download_geojson")
+    # --- PNG of the current view: geo.render.render_png (another module), imported lazily; the
+    # --- button is hidden when that module is absent.  Options it does not accept are left out.
+    if importlib.util.find_spec("geo.render") is not None:
+        from geo import render as _render
+
+        if hasattr(_render, "render_png"):
+            def _png() -> bytes:
+                caption = None
+                if hasattr(_render, "describe_filters"):
+                    caption = _render.describe_filters(actors=pick_actors, kinds=pick_kinds, actor_names=names)
+                options = _supported(_render.render_png, zones=ds.zones, start=window[0], end=window[1],
+                                     title="Desert Atlas", filters_caption=caption, actors=ds.actors,
+                                     gazetteer=gz, total=len(frame))
+                return _render.render_png(visible, **options)
+
+            st.download_button("PNG of this view", data=_png, file_name=f"desert-atlas_{stamp_text}.png",
+                               mime="image/png", on_click="ignore", key="download_png")
+
+# --------------------------------------------------------------------------------- table
+st.subheader("Records in view")
+table = visible.sort_values(["date_start", "id"])
+shown = table.head(TABLE_MAX_ROWS)
+st.dataframe(pd.DataFrame({
+    "date from": shown["date_start"].dt.date, "date to": shown["date_end"].dt.date,
+    "date precision": shown["date_precision"], "coarse date": timeline.coarse_mask(shown),
+    "kind": shown["kind"], "title": shown["title"], "actors": shown["actor_names"],
+    "place (as reported)": shown["place_text"], "geo_precision": shown["geo_precision"],
+    "where_prec": shown["where_prec"], "confidence": shown["confidence"], "outlet": shown["source_outlet"],
+    "unverified": shown["unverified"], "summary": shown["summary"], "id": shown["id"],
+}), hide_index=True, width="stretch", key="records_table")
+if len(table) > TABLE_MAX_ROWS:
+    st.caption(f"Showing the first {TABLE_MAX_ROWS:,} of {len(table):,} records by date; "
+               "narrow the window or download the GeoJSON for all of them.")
