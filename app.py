@@ -6,8 +6,7 @@ The data folder is ``geo.settings.data_dir()`` (``$DESERT_ATLAS_DATA`` when set)
 """
 from __future__ import annotations
 
-import importlib.util
-import inspect
+import time
 from typing import Any
 
 import folium
@@ -23,6 +22,7 @@ from geo.model import KIND_LAYERS
 
 MAP_HEIGHT = 620
 TABLE_MAX_ROWS = 5_000
+PLAY_INTERVAL_S = 1.5
 PRECISION_CHOICES: dict[int | None, str] = {
     None: "any (incl. country-level)",
     1: "exact places only",
@@ -69,17 +69,12 @@ def load_background(stamp: float) -> dict[str, Any]:
     return mapping.background_geojson(load_gz(stamp))
 
 
-def _step(direction: int, bounds: tuple[Any, Any]) -> None:
+def _step(direction: int, bounds: tuple[Any, Any]) -> bool:
+    """Move the window one step; False when it cannot move (it is at the end of the data)."""
     window = timeline.as_dates(st.session_state["window"])
-    st.session_state["window"] = timeline.step_window(window, st.session_state["step"], direction, bounds)
-
-
-def _supported(fn: Any, **options: Any) -> dict[str, Any]:
-    """The keyword options ``fn`` accepts (keeps the page working if the renderer's API moves)."""
-    params = inspect.signature(fn).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return options
-    return {k: v for k, v in options.items() if k in params}
+    moved = timeline.step_window(window, st.session_state["step"], direction, bounds)
+    st.session_state["window"] = moved
+    return moved != window
 
 
 # ----------------------------------------------------------------------------------- data
@@ -132,7 +127,9 @@ with st.sidebar:
 st.title("Desert Atlas")
 if "window" not in st.session_state or not timeline.within(timeline.as_dates(st.session_state["window"]), span):
     st.session_state["window"] = span
-slider_col, step_col, back_col, fwd_col = st.columns([8, 1.3, 1, 1], vertical_alignment="bottom")
+if st.session_state.pop("advance", False) and not _step(1, span):
+    st.session_state["playing"] = False  # played to the end of the data
+slider_col, step_col, back_col, fwd_col, play_col = st.columns([8, 1.3, 1, 1, 1.2], vertical_alignment="bottom")
 with slider_col:
     window = timeline.as_dates(st.slider("Time window", min_value=span[0], max_value=span[1], key="window",
                                          format="YYYY-MM-DD"))
@@ -144,6 +141,8 @@ with back_col:
 with fwd_col:
     st.button("▶", on_click=_step, args=(1, span), key="step_forward", width="stretch",
               help="Move the window forward by one step")
+with play_col:
+    playing = st.toggle("Play", key="playing", help=f"Step the window forward every {PLAY_INTERVAL_S:g} s")
 
 filters = dict(actors=pick_actors or None, kinds=pick_kinds or None, outlets=pick_outlets or None,
                min_confidence=min_conf or None, max_geo_precision=max_prec)
@@ -197,23 +196,16 @@ with download_col:
     st.download_button("GeoJSON of this view", data=lambda: mapping.view_geojson(visible),
                        file_name=f"desert-atlas_{stamp_text}.geojson", mime="application/geo+json",
                        on_click="ignore", key="download_geojson")
-    # --- PNG of the current view: geo.render.render_png (another module), imported lazily; the
-    # --- button is hidden when that module is absent.  Options it does not accept are left out.
-    if importlib.util.find_spec("geo.render") is not None:
-        from geo import render as _render
 
-        if hasattr(_render, "render_png"):
-            def _png() -> bytes:
-                caption = None
-                if hasattr(_render, "describe_filters"):
-                    caption = _render.describe_filters(actors=pick_actors, kinds=pick_kinds, actor_names=names)
-                options = _supported(_render.render_png, zones=ds.zones, start=window[0], end=window[1],
-                                     title="Desert Atlas", filters_caption=caption, actors=ds.actors,
-                                     gazetteer=gz, total=len(frame))
-                return _render.render_png(visible, **options)
+    def _png() -> bytes:  # matplotlib is imported only when the button is used
+        from geo import render
 
-            st.download_button("PNG of this view", data=_png, file_name=f"desert-atlas_{stamp_text}.png",
-                               mime="image/png", on_click="ignore", key="download_png")
+        caption = render.describe_filters(actors=pick_actors, kinds=pick_kinds, actor_names=names)
+        return render.render_png(visible, zones=ds.zones, start=window[0], end=window[1], title="Desert Atlas",
+                                 filters_caption=caption, actors=ds.actors, gazetteer=gz, total=len(frame))
+
+    st.download_button("PNG of this view", data=_png, file_name=f"desert-atlas_{stamp_text}.png",
+                       mime="image/png", on_click="ignore", key="download_png")
 
 # --------------------------------------------------------------------------------- table
 st.subheader("Records in view")
@@ -230,3 +222,9 @@ st.dataframe(pd.DataFrame({
 if len(table) > TABLE_MAX_ROWS:
     st.caption(f"Showing the first {TABLE_MAX_ROWS:,} of {len(table):,} records by date; "
                "narrow the window or download the GeoJSON for all of them.")
+
+# ---------------------------------------------------------------------------------- play
+if playing:  # the next run moves the window (a widget's state cannot change after it is drawn)
+    time.sleep(PLAY_INTERVAL_S)
+    st.session_state["advance"] = True
+    st.rerun()

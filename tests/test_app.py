@@ -1,8 +1,7 @@
 """The dashboard page's widget logic (streamlit.testing AppTest): slider, steps, filters, search, errors."""
 from __future__ import annotations
 
-import importlib.util
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -104,8 +103,22 @@ def test_place_search_names_the_answer_or_says_unresolved(app):
 
 def test_download_buttons(app):
     keys = {b.key for b in app.get("download_button")}
-    assert "download_geojson" in keys
-    assert ("download_png" in keys) == (importlib.util.find_spec("geo.render") is not None)
+    assert {"download_geojson", "download_png"} <= keys
+
+
+def test_play_steps_the_window_to_the_end_of_the_data_and_stops(app, frame):
+    from geo.timeline import dataset_span
+
+    first, last = dataset_span(frame)
+    end = date(last.year, last.month, 1) - timedelta(days=1)  # the window starts a month before the end
+    start = date(end.year, end.month, 1)
+    app.selectbox(key="step").set_value("month").run()
+    app.slider(key="window").set_value((start, end)).run()
+    app.toggle(key="playing").set_value(True).run()  # plays on its own until it can move no further
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.toggle(key="playing").value is False
+    moved = app.slider(key="window").value
+    assert moved[0] > start and moved[1] == last
 
 
 def test_a_broken_data_folder_is_reported_not_crashed(tmp_path, monkeypatch):
