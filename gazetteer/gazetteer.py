@@ -130,8 +130,14 @@ class Gazetteer:
         return self._rank(query, [(self.places[i], s) for i, s in scored.items()], context, how="fuzzy name")
 
     def _rank(self, query: str, cands: list[tuple[Place, float]], context: str | None, *, how: str) -> Resolution:
-        if len(cands) == 1 and how == "exact name":  # the common case: one place has this name
-            return self._answer(query, cands[0][0], _EXACT_CONFIDENCE, (), context=context, how=how)
+        fuzzy = how == "fuzzy name"
+        if len(cands) == 1:  # the common case: one place has this name (or this near-spelling)
+            place, s = cands[0]
+            if not fuzzy:
+                return self._answer(query, place, _EXACT_CONFIDENCE, (), context=context, how=how)
+            if s * 0.009 >= settings.MIN_CONFIDENCE:
+                return self._answer(query, place, s * 0.009, (), context=context, how=how,
+                                    note=f"spelling corrected from {query!r}")
         govs, footprint = self._context(context) if context else (frozenset(), None)
 
         def score(item: tuple[Place, float]) -> tuple[float, float]:
@@ -149,11 +155,10 @@ class Gazetteer:
         best, best_score = ranked[0]
         alternatives = tuple(Alternative(p.id, p.name, s / 100.0, p.feature_type, p.governorate)
                              for p, s in ranked[1:settings.MAX_ALTERNATIVES + 1])
-        fuzzy = how == "fuzzy name"
         top = scored[0][0][0]
         rivals = [c for (sc, c) in scored[1:] if top - sc[0] < 5.0 and c[1] >= best_score - 5.0]
         if fuzzy:
-            confidence = best_score / 100.0 * 0.9
+            confidence = best_score * 0.009  # a corrected spelling is never as sure as an exact one
             note = f"spelling corrected from {query!r}"
         else:
             confidence = _EXACT_CONFIDENCE

@@ -34,8 +34,9 @@ def _grams(key: str) -> set[str]:
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
-def _deletes(key: str) -> set[str]:
-    return {key[:i] + key[i + 1:] for i in range(len(key))}
+def _deletes(key: str) -> list[str]:
+    """The key and every string one deletion away from it (repeats are harmless)."""
+    return [key, *(key[:i] + key[i + 1:] for i in range(len(key)))]
 
 
 def surface(text: str) -> str:
@@ -97,7 +98,7 @@ class NameIndex:
             sk = skeleton_of[key] = skeleton(key)
             skeletons.setdefault(sk, []).append(key)
             if len(key) >= settings.FUZZY_MIN_LENGTH:
-                for d in _deletes(key) | {key}:
+                for d in set(_deletes(key)):
                     neighbours.setdefault(d, []).append(key)
             for g in _grams(key):
                 grams.setdefault(g, []).append(i)
@@ -116,8 +117,11 @@ class NameIndex:
         cutoff = settings.FUZZY_CUTOFF if cutoff is None else cutoff
         sk = skeleton(key)
         pool = set(self._skeletons.get(sk, ()))
-        for d in _deletes(key) | {key}:
-            pool.update(self._neighbours.get(d, ()))
+        neighbours = self._neighbours
+        for d in _deletes(key):
+            hit = neighbours.get(d)
+            if hit:
+                pool.update(hit)
         found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         if not found or found[0][1] < _GOOD_ENOUGH:
             found = self._trigram_search(key, limit, cutoff, found)

@@ -62,19 +62,34 @@ _GENERIC_POST = re.compile(r"\s+(?:village|town|city|area|areas|region|district|
 
 def strip_generic(text: str) -> str:
     """Drop generic words around a name: "the village of Marhatan" -> "Marhatan"."""
+    if _GENERIC_WORDS.isdisjoint(_words(text)):
+        return text.strip()
     out = _GENERIC_POST.sub("", _GENERIC_PRE.sub("", text.strip()))
     return out.strip(" ,.;:") or text.strip()
 
 
-#: Every pattern needs one of these; a plain name fails this one search instead of every pattern.
-_TRIGGER = re.compile(r"\d|'|’|\b(?:between|connecting|outskirts|edges?|periphery|countryside|countrysides|rural|"
-                      r"rif|reef|near|nearby|close|next|vicinity|around|by|north|south|east|west|northern|southern|"
-                      r"eastern|western|central|north\w*|south\w*)\b", re.IGNORECASE)
+#: Every pattern needs a digit, an apostrophe or one of these words: a plain name fails this one
+#: set test instead of every pattern (resolution runs this for every name it does not know).
+_TRIGGER_WORDS = frozenset(
+    "between connecting outskirts edge edges periphery countryside countrysides rural rif reef near nearby close "
+    "next vicinity around by north south east west northern southern eastern western central northeast northwest "
+    "southeast southwest northeastern northwestern southeastern southwestern".split())
+_WORD_SPLIT = re.compile(r"[\s,;:.\-]+")
+_GENERIC_WORDS = frozenset("in at to from on into near the village town city area region vicinity district villages "
+                           "towns areas governorate province camp countryside".split())
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD_SPLIT.split(text.lower()))
+
+
+def _may_be_relation(text: str) -> bool:
+    return "'" in text or "’" in text or any(ch.isdigit() for ch in text) or not _TRIGGER_WORDS.isdisjoint(_words(text))
 
 
 def parse(text: str) -> Relation | None:
     """The relation a phrase expresses, or None when it is (or may be) a plain name."""
-    if not _TRIGGER.search(text):
+    if not _may_be_relation(text):
         return None
     t = " ".join(text.strip().strip(".,;:").split())
     for kind, rx in _PATTERNS:
