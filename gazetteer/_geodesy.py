@@ -26,10 +26,18 @@ BEARINGS = {
 
 def circle(lon: float, lat: float, radius_m: float, *, vertices: int | None = None) -> Polygon:
     """A geodesic circle as a counter-clockwise polygon (RFC 7946 orientation)."""
+    return circles(np.array([lon]), np.array([lat]), np.array([radius_m]), vertices=vertices)[0]
+
+
+def circles(lon: np.ndarray, lat: np.ndarray, radius_m: np.ndarray, *, vertices: int | None = None) -> np.ndarray:
+    """Geodesic circles for arrays of centres and radii, in one vectorised ``Geod.fwd`` call."""
     n = vertices or settings.CIRCLE_VERTICES
+    k = len(lon)
     az = np.linspace(360.0, 0.0, n, endpoint=False)  # decreasing azimuth = counter-clockwise
-    lons, lats, _ = GEOD.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, float(radius_m)))
-    return Polygon(np.column_stack([lons, lats]))
+    lons, lats, _ = GEOD.fwd(np.repeat(np.asarray(lon, float), n), np.repeat(np.asarray(lat, float), n),
+                             np.tile(az, k), np.repeat(np.asarray(radius_m, float), n))
+    ring = np.stack([lons.reshape(k, n), lats.reshape(k, n)], axis=-1)
+    return shapely.polygons(np.concatenate([ring, ring[:, :1]], axis=1))
 
 
 def destination(lon: float, lat: float, bearing_deg: float, distance_m: float) -> tuple[float, float]:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from pathlib import Path
 
 import shapely
 
-from . import loading, settings
+from . import _files, loading, settings
 from .errors import SourceFileError
 from .normalize import normalize
 
@@ -22,10 +21,7 @@ SIMPLIFY_DEG = 0.001
 
 
 def _write_json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    _files.write_text_atomic(path, json.dumps(data, ensure_ascii=False))
 
 
 def import_boundaries(src: Path, *, source: str | None = None) -> dict[str, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -20,7 +19,7 @@ import shapely
 import yaml
 from shapely.geometry import Polygon, box, shape
 
-from . import _geodesy, settings
+from . import _files, _geodesy, _yaml, settings
 from .model import Place
 from .normalize import normalize
 
@@ -33,15 +32,8 @@ PLACE_FIELDS = {"id", "name", "aliases", "type", "governorate", "country", "lat"
                 "uncertainty_m", "source", "population", "notes"}
 GOVERNORATE_FIELDS = {"id", "name", "name_ar", "aliases", "capital", "bbox", "source", "notes"}
 
-try:  # libyaml's loader is several times faster; fall back to the pure-Python one.
-    _YamlLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _YamlLoader = yaml.SafeLoader
-
-
 def read_yaml(path: Path) -> Any:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_YamlLoader)
+    return _yaml.load(path.read_text(encoding="utf-8"))
 
 
 # --- country outline -----------------------------------------------------------------------
@@ -214,10 +206,7 @@ def _geonames_extract() -> list[dict]:
              "aliases": [a for a in c.get("alternatenames", []) if a and a != c["name"]]}
             for c in cities.values() if c["countrycode"] in countries]
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache)
+        _files.write_text_atomic(cache, json.dumps(rows, ensure_ascii=False))
     except OSError:
         pass  # a read-only machine still works, only slower to start
     return rows

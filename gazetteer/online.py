@@ -7,12 +7,11 @@ bounding box says otherwise.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import _geodesy, precision, settings
+from . import _files, _geodesy, precision, settings
 from .errors import OnlineError
 from .model import Resolution
 
@@ -55,10 +54,7 @@ class OnlineGeocoder:
     def _store(self, query: str, value: Any) -> None:
         cache = self._load_cache()
         cache[query] = value
-        self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._cache_path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self._cache_path)
+        _files.write_text_atomic(self._cache_path, json.dumps(cache, ensure_ascii=False))
 
     def __call__(self, query: str) -> Resolution | None:
         cache = self._load_cache()

@@ -11,31 +11,8 @@ from typing import Any
 
 import yaml
 
+from gazetteer._yaml import StrictLoader as _StrictLoader
 from geo._problems import NO_RECORD, ProblemLog
-
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps and with duplicate-key detection."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    f"found duplicate key {key!r}", key_node.start_mark,
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def _describe(exc: yaml.YAMLError) -> str:

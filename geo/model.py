@@ -59,10 +59,9 @@ STATUSES: tuple[str, ...] = ("active", "planned", "unknown", "closed")
 #: How precisely a record's date is known (coarsest last).
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
 
-#: ACLED ``geo_precision``: 1 exact place, 2 near a place / small area, 3 a larger region.
+#: ACLED ``geo_precision`` and UCDP ``where_prec``: their meanings are documented once, in
+#: :mod:`gazetteer.precision`, which also derives them from a footprint.
 GEO_PRECISION_RANGE = (1, 3)
-#: UCDP ``where_prec``: 1 exact, 2 within ~25 km, 3 district, 4 governorate, 5 between places /
-#: a line or a part of the country, 6 country only, 7 international waters or airspace.
 WHERE_PREC_RANGE = (1, 7)
 #: UCDP ``where_prec`` from which a place is "the country" (never drawn as a pin).
 COUNTRY_WHERE_PREC = 6

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gazetteer import _geodesy as geodesy
 from geo._frame import ID_SEP, TEXT_SEP, conform
 from geo.dataset import fill_representative_points
 from geo.model import DATE_PRECISIONS, KIND_LAYERS, KINDS, STATUSES, SUBTYPES, date_prec_from_days
@@ -46,14 +47,6 @@ def _pool(values: list, index: np.ndarray) -> np.ndarray:
     return pool[index]
 
 
-def _circles(lon: np.ndarray, lat: np.ndarray, radius_deg: np.ndarray, vertices: int = 16) -> np.ndarray:
-    angles = np.linspace(0.0, 2.0 * np.pi, vertices + 1)
-    xs = lon[:, None] + radius_deg[:, None] * np.cos(angles)[None, :]
-    ys = lat[:, None] + radius_deg[:, None] * np.sin(angles)[None, :]
-    xs[:, -1], ys[:, -1] = xs[:, 0], ys[:, 0]
-    return shapely.polygons(np.stack([xs, ys], axis=-1))
-
-
 def synthetic_frame(n: int, *, seed: int = 0, area_share: float = 0.35) -> gpd.GeoDataFrame:
     """``n`` plausible records (points, area polygons, movement lines) with realistic properties."""
     rng = np.random.default_rng(seed)
@@ -65,7 +58,7 @@ def synthetic_frame(n: int, *, seed: int = 0, area_share: float = 0.35) -> gpd.G
     is_move = kinds == "movement"
     is_area = ~is_move & (rng.random(n) < area_share)
     radius = rng.uniform(0.02, 0.4, n)
-    geometry[is_area] = _circles(lon[is_area], lat[is_area], radius[is_area])
+    geometry[is_area] = geodesy.circles(lon[is_area], lat[is_area], radius[is_area] * 111_000.0, vertices=16)
     steps = rng.normal(0.0, 0.3, (int(is_move.sum()), 2, 2)).cumsum(axis=1)
     start = np.stack([lon[is_move], lat[is_move]], axis=-1)[:, None, :]
     geometry[is_move] = shapely.linestrings(np.concatenate([start, start + steps], axis=1))

@@ -145,6 +145,17 @@ def test_bad_curated_data_lists_every_problem(tmp_path, local_home):
     assert len(err.value.problems) == 5
 
 
+def test_a_key_given_twice_is_a_problem_not_a_silent_overwrite(tmp_path, local_home):
+    (tmp_path / "governorates.yaml").write_text(
+        "- {id: SY04, name: Homs, bbox: [36.3, 33.2, 41.0, 35.2], source: test}\n", encoding="utf-8")
+    (tmp_path / "places.yaml").write_text(
+        "- id: a\n  name: A\n  type: town\n  lat: 34.1\n  lat: 34.9\n  lon: 37\n  uncertainty_m: 10\n",
+        encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        build(curated_dir=tmp_path)
+    assert "places.yaml" in str(err.value) and "duplicate key 'lat'" in str(err.value)
+
+
 class FakeLocation:
     def __init__(self, lat, lon):
         self.latitude, self.longitude, self.address = lat, lon, "Somewhere, Syria"

@@ -36,10 +36,13 @@ def run(args: argparse.Namespace) -> int:
     report = reports.get(args.report)
     if report is None:
         raise GeoError(f"unknown report id {args.report!r} (known: {', '.join(sorted(reports))})")
+    if not report.file:
+        raise GeoError(f"{path}: report {args.report} gives no 'file' for its text")
     text_path = find_report_file(report)
     if text_path is None:
-        raise GeoError(f"text of report {args.report} ({report.file}) not found in "
-                       f"{', '.join(map(str, settings.reports_dirs()))}")
+        dirs = settings.reports_dirs()
+        where = ", ".join(map(str, dirs)) if dirs else "no report folders (set DESERT_ATLAS_REPORTS)"
+        raise GeoError(f"text of report {args.report} ({report.file}) not found in {where}")
     text = read_report_text(text_path)
     try:
         start, end = locate(text, args.find, args.occurrence)

@@ -1,0 +1,41 @@
+"""Strict, fast YAML reading for hand-edited data files (shared by the gazetteer and geo).
+
+A key given twice in one mapping is an error instead of a silent overwrite, and dates stay
+strings (a bad date becomes a problem on one field, not a crash of the whole file). Parsing uses
+libyaml's C parser where PyYAML has it: the curated gazetteer loads on every cold start.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
+    """Safe loading without implicit timestamps and with duplicate-key detection."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"found duplicate key {key!r}", key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load(text: str | bytes) -> Any:
+    """Parse YAML text strictly; raises ``yaml.YAMLError`` (with a position) on any problem."""
+    return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a safe loader
