@@ -6,6 +6,8 @@ geometry overrides, and makes sure a country-level answer is never drawn as a pi
 """
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +17,12 @@ import shapely
 from shapely.geometry import box
 
 from gazetteer import _geodesy as geodesy, precision
+from gazetteer.settings import PIN_MAX_UNCERTAINTY_M
 from geo import settings
 from geo.model import COUNTRY_WHERE_PREC
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
+_POINTS = ("Point", "MultiPoint")
 #: Radius used to draw a country-level point outside Syria when the gazetteer has no outline.
 _COUNTRY_FALLBACK_RADIUS_M = 50_000.0
 
@@ -101,10 +105,14 @@ class PlaceResolver:
         pgeom = getattr(place, "geometry", None)
         if pgeom is not None and pgeom.geom_type in _POLYGONAL:
             return pgeom
+        return self.country_area(geom, res.uncertainty_m)
+
+    def country_area(self, geom: Any, uncertainty_m: float | None = None) -> Any:
+        """What a country-level point is drawn as: Syria's outline if it lies inside, else a circle."""
         rep = shapely.point_on_surface(geom)
         if bool(self.inside_country(rep.x, rep.y)):
             return self.country_outline()
-        radius = max(float(res.uncertainty_m or 0.0), _COUNTRY_FALLBACK_RADIUS_M)
+        radius = max(float(uncertainty_m or 0.0), _COUNTRY_FALLBACK_RADIUS_M)
         return geodesy.circle(rep.x, rep.y, radius)
 
     def locate(self, queries: Sequence[str], context: str | None = None) -> Located:
@@ -120,7 +128,7 @@ class PlaceResolver:
             refs=_refs(ids, answers),
             latitude=float(single.lat) if single is not None and single.lat is not None else None,
             longitude=float(single.lon) if single is not None and single.lon is not None else None,
-            **_coarsest(answers),
+            **combined_precision(answers),
         )
 
     def route(self, queries: Sequence[str], context: str | None = None) -> Located:
@@ -136,7 +144,7 @@ class PlaceResolver:
             refs=_refs(ids, answers),
             latitude=None,
             longitude=None,
-            **_coarsest(answers),
+            **combined_precision(answers),
         )
 
 
@@ -146,28 +154,86 @@ def _refs(ids: tuple[str, ...], answers: Sequence[Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*ids, *(a for a in anchors if isinstance(a, str))]))
 
 
-def _coarsest(answers: Sequence[Any]) -> dict[str, Any]:
-    """Precision of a combination of places: the coarsest of its parts."""
+def combined_precision(answers: Sequence[Any]) -> dict[str, Any]:
+    """Precision of a combination of places (or :class:`Located` parts): the coarsest of each."""
     geo_p, where_p = precision.coarsest([(r.geo_precision, r.where_prec) for r in answers])
     unc = max((r.uncertainty_m for r in answers if r.uncertainty_m is not None), default=None)
     return {"geo_precision": geo_p, "where_prec": where_p, "uncertainty_m": None if unc is None else float(unc)}
 
 
-def precision_of_geometry(geom: Any) -> dict[str, Any]:
+def precision_of_geometry(geom: Any, uncertainty_m: float | None = None) -> dict[str, Any]:
     """Default precision of a hand-given geometry with no place to take it from.
 
-    A point claims an exact location (1/1, 0 m); a line is "between places" (2/5); an area gets
-    the codes of its size (gazetteer.precision), its uncertainty the radius of a circle of the
-    same geodesic area.
+    A point is as precise as its stated ``uncertainty_m`` (none stated: the exact spot, 1/1, 0 m);
+    a line is "between places" (2/5); an area gets the codes of its size (gazetteer.precision),
+    its uncertainty the radius of a circle of the same geodesic area.
     """
     kind = geom.geom_type
-    if kind in ("Point", "MultiPoint"):
-        return {"geo_precision": 1, "where_prec": 1, "uncertainty_m": 0.0}
+    if kind in _POINTS:
+        radius = float(uncertainty_m or 0.0)
+        geo_p, where_p = precision.codes(None, radius)
+        return {"geo_precision": geo_p, "where_prec": where_p, "uncertainty_m": radius}
     if kind in ("LineString", "MultiLineString", "LinearRing"):
         return {"geo_precision": 2, "where_prec": 5, "uncertainty_m": None}
     radius = geodesy.equivalent_radius_m(geom)
     geo_p, where_p = precision.codes(None, radius)
     return {"geo_precision": geo_p, "where_prec": where_p, "uncertainty_m": round(radius, 1)}
+
+
+def unsupported_precision(explicit: dict[str, Any], supported: tuple[int | None, int | None], *,
+                          min_radius_m: float = 0.0) -> list[tuple[str, str]]:
+    """``(field, message)`` for each explicit value finer than the footprint supports.
+
+    ``supported`` is the footprint's own ``(geo_precision, where_prec)``.  Coarser explicit codes
+    are fine (caution is allowed); finer ones would draw a footprint as more precise than it is,
+    and so would an ``uncertainty_m`` below ``min_radius_m`` (see :func:`min_uncertainty_m`).
+    """
+    out = []
+    for name, floor in zip(("geo_precision", "where_prec"), supported):
+        value = explicit.get(name)
+        if value is not None and floor is not None and value < floor:
+            out.append((name, f"{value} is finer than the location supports ({floor}); "
+                              "give an equal or coarser code, or a more precise place or geometry"))
+    value = explicit.get("uncertainty_m")
+    if value is not None and value < math.floor(min_radius_m):
+        out.append(("uncertainty_m", f"{value:g} m is below the footprint's own radius "
+                                     f"({min_radius_m:,.0f} m); give at least that"))
+    return out
+
+
+def min_uncertainty_m(geom: Any, located: Located | None = None) -> float:
+    """Smallest honest ``uncertainty_m`` of a footprint: an area's equivalent radius, else the place's."""
+    if geom.geom_type in _POLYGONAL:
+        return geodesy.equivalent_radius_m(geom)
+    return float(located.uncertainty_m or 0.0) if located is not None else 0.0
+
+
+def drawable(located: Located, resolver: PlaceResolver) -> Located | None:
+    """``located`` with a point whose codes say "region" replaced by the area they mean.
+
+    A point is a pin only at 1/1.  With coarser codes, ``where_prec`` >= 6 becomes the country-level
+    area (as for a country resolved to a point), anything else the geodesic circle of its
+    ``uncertainty_m`` when that is beyond the pin limit (its centre stays the record's point).
+    ``None`` when neither applies: only the caller knows whether that point may stay (a gazetteer
+    place given cautious codes) or claims a precision its own codes deny (a hand-given point).
+    """
+    geom = located.geometry
+    if geom is None or geom.geom_type not in _POINTS or (located.geo_precision == 1 and located.where_prec == 1):
+        return located
+    radius = float(located.uncertainty_m or 0.0)
+    if (located.where_prec or 0) >= COUNTRY_WHERE_PREC:
+        area = resolver.country_area(geom, radius)
+        return dataclasses.replace(located, geometry=area,
+                                   uncertainty_m=max(radius, round(geodesy.equivalent_radius_m(area), 1)))
+    if radius <= PIN_MAX_UNCERTAINTY_M:
+        return None
+    parts = shapely.get_parts(geom)
+    circles = geodesy.circles(shapely.get_x(parts), shapely.get_y(parts), np.full(len(parts), radius))
+    centre = {}
+    if geom.geom_type == "Point" and located.latitude is None:
+        centre = {"longitude": geom.x, "latitude": geom.y}
+    return dataclasses.replace(located, geometry=circles[0] if len(circles) == 1 else shapely.union_all(circles),
+                               **centre)
 
 
 def coordinate_problems(geom: Any, resolver: PlaceResolver) -> list[str]:

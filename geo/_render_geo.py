@@ -17,12 +17,11 @@ from matplotlib.path import Path as MplPath
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from geo import settings
+
 GEOD = Geod(ellps="WGS84")
 
-#: Neighbouring countries drawn as grey context (names as the ``countryinfo`` package spells them).
-CONTEXT_COUNTRIES: tuple[str, ...] = ("Turkey", "Iraq", "Jordan", "Lebanon", "Israel", "Palestine", "Cyprus",
-                                      "Saudi Arabia", "Iran", "Egypt")
-#: Labels of those countries on the map.
+#: Labels of the context countries (:data:`geo.settings.CONTEXT_COUNTRIES`) on the map.
 COUNTRY_LABELS: dict[str, str] = {"Saudi Arabia": "SAUDI ARABIA", "Palestine": ""}
 BORDER_SOURCE = "countryinfo package (public domain), simplified"
 
@@ -147,14 +146,12 @@ def syria_outline() -> BaseGeometry:
 @lru_cache(maxsize=1)
 def context_countries() -> tuple[tuple[str, BaseGeometry], ...]:
     """Neighbouring countries' outlines (low resolution, lon/lat); missing ones are skipped."""
-    from countryinfo import CountryInfo
-    from shapely.geometry import shape
+    from gazetteer.loading import country_outline
 
     out = []
-    for name in CONTEXT_COUNTRIES:
+    for name in settings.CONTEXT_COUNTRIES:
         try:
-            feature = CountryInfo(name).geo_json()["features"][0]
-            out.append((name, shapely.make_valid(shape(feature["geometry"]))))
+            out.append((name, country_outline(name)))
         except Exception:  # noqa: BLE001 - context only: a country the package lacks is simply not drawn
             continue
     return tuple(out)

@@ -15,8 +15,12 @@ from typing import Any
 import shapely
 import shapely.geometry
 
+from gazetteer.settings import PIN_MAX_UNCERTAINTY_M
 from geo import _checks as chk
-from geo._places import Located, PlaceResolver, UnknownPlace, coordinate_problems, precision_of_geometry
+from geo._places import (
+    Located, PlaceResolver, UnknownPlace, combined_precision, coordinate_problems, drawable, min_uncertainty_m,
+    precision_of_geometry, unsupported_precision,
+)
 from geo._problems import ProblemLog
 from geo.evidence import span_sha256
 from geo.model import (
@@ -88,6 +92,7 @@ def _queries(value: Any) -> list[str] | None:
 
 
 def _range_precision(days: int) -> str:
+    """The finest date precision an inclusive range of ``days`` supports."""
     return "day" if days <= 1 else "week" if days <= 7 else "month" if days <= 31 else "year"
 
 
@@ -126,6 +131,11 @@ def _dates(raw: dict[str, Any], ctx: LoadContext, bad: _RecordLog) -> dict[str, 
             bad(name, f"{value.isoformat()} is in the future")
     if start is not None and end is not None and end < start:
         bad("date_end", f"{end.isoformat()} is before date_start {start.isoformat()}")
+    if start is not None and end is not None and end >= start and precision in DATE_PRECISIONS:
+        supported = _range_precision((end - start).days + 1)
+        if DATE_PRECISIONS.index(precision) < DATE_PRECISIONS.index(supported):
+            bad("date_precision", f"{precision!r} is finer than the range {start.isoformat()} to {end.isoformat()} "
+                                  f"({(end - start).days + 1} days) supports: use {supported!r} or coarser")
     first, last = lifecycle["first_reported"], lifecycle["last_reported"]
     if first is not None and last is not None and last < first:
         bad("last_reported", f"{last.isoformat()} is before first_reported {first.isoformat()}")
@@ -191,10 +201,12 @@ def _location(raw: dict[str, Any], kind: str | None, ctx: LoadContext, bad: _Rec
         if route is not None:
             stage = "route"
             line = ctx.resolver.route(route, context)
+            parts = [line] if located is None else [line, located]  # a route is as vague as its places
             located = dataclasses.replace(
                 line,
                 place_ids=tuple(dict.fromkeys((located.place_ids if located else ()) + line.place_ids)),
                 refs=tuple(dict.fromkeys((located.refs if located else ()) + line.refs)),
+                **combined_precision(parts),
             )
             query = query or " -> ".join(route)
     except (UnknownPlace, ValueError) as exc:
@@ -206,20 +218,30 @@ def _location(raw: dict[str, Any], kind: str | None, ctx: LoadContext, bad: _Rec
     if bad.count > before:
         return None
 
-    if geometry is not None:  # the override is drawn; the place (if any) still says how precise it is
-        precision = precision_of_geometry(geometry)
-        if located is not None:
-            precision.update({k: v for k, v in (("geo_precision", located.geo_precision),
-                                                ("where_prec", located.where_prec),
-                                                ("uncertainty_m", located.uncertainty_m)) if v is not None})
+    if geometry is not None:  # the override is drawn; a place (if any) can only make it vaguer
+        own = Located(geometry, (), (), None, None, **precision_of_geometry(geometry, explicit["uncertainty_m"]))
         located = Located(geometry, located.place_ids if located else (), located.refs if located else (),
-                          None, None, **precision)
+                          None, None, **combined_precision([own] if located is None else [own, located]))
+        floor = min_uncertainty_m(geometry)
+    elif located is not None:
+        floor = min_uncertainty_m(located.geometry, located)
     if located is None:
         return None, None
+    supported = (located.geo_precision, located.where_prec)
     overrides = {k: v for k, v in explicit.items() if v is not None}
+    for name, message in unsupported_precision(overrides, supported, min_radius_m=floor):
+        bad(name, message)
     if overrides:
         located = dataclasses.replace(located, **overrides)
-    return located, query
+    shown = drawable(located, ctx.resolver)
+    if shown is None and geometry is not None:
+        codes = f"geo_precision {located.geo_precision} / where_prec {located.where_prec}"
+        bad("geometry", f"a point with {codes} (not an exact place) would be drawn as a pin: give uncertainty_m "
+                        f"above {PIN_MAX_UNCERTAINTY_M:,} m (drawn as a circle of that radius), an area "
+                        "geometry, or codes 1/1")
+    if bad.count > before:
+        return None
+    return located if shown is None else shown, query
 
 
 def _sources(raw: dict[str, Any], ctx: LoadContext, bad: _RecordLog) -> tuple[Source, ...]:

@@ -6,8 +6,9 @@ dashboard can re-filter 100k rows on every slider move.
 Time rule
 ---------
 A record is shown in a window ``[start, end]`` (inclusive days) when its own interval meets the
-window.  A record's interval is ``[date_start, date_end]`` except for facilities, which persist:
-from the earliest of ``date_start``/``first_reported`` until the latest of
+window (a bound given as ``YYYY-MM`` or ``YYYY`` covers that whole month or year: ``end="2020-01"``
+is 31 January, not 1 January).  A record's interval is ``[date_start, date_end]`` except for
+facilities, which persist: from the earliest of ``date_start``/``first_reported`` until the latest of
 ``date_end``/``last_reported`` — and with no end at all while their ``status`` is ``active``
 (a base reported active stays on the map until a report says it closed; its ``last_reported``
 date tells the reader how stale that is).
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geo._checks import parse_date
 from geo._frame import ID_SEP
 from geo.errors import FilterError
 from geo.model import KIND_LAYERS, LAYER_KINDS
@@ -29,9 +31,17 @@ from geo.model import KIND_LAYERS, LAYER_KINDS
 DateLike = date | datetime | pd.Timestamp | str | None
 
 
-def _timestamp(value: DateLike, name: str) -> pd.Timestamp | None:
+def _timestamp(value: DateLike, name: str, *, last: bool = False) -> pd.Timestamp | None:
+    """``value`` as a day; a ``YYYY-MM``/``YYYY`` string is its first day, or its last when ``last``."""
     if value is None or value == "":
         return None
+    if isinstance(value, str):
+        try:
+            first_day, last_day, _ = parse_date(value)
+        except ValueError:
+            pass  # not YYYY[-MM[-DD]]: let pandas try the other spellings it knows
+        else:
+            return pd.Timestamp(last_day if last else first_day)
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
@@ -66,7 +76,7 @@ def visibility_window(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def time_mask(frame: pd.DataFrame, start: DateLike = None, end: DateLike = None) -> np.ndarray:
     """Rows whose interval meets ``[start, end]`` (either bound may be open)."""
-    lo, hi = _timestamp(start, "start"), _timestamp(end, "end")
+    lo, hi = _timestamp(start, "start"), _timestamp(end, "end", last=True)
     if lo is not None and hi is not None and hi < lo:
         raise FilterError(f"end {hi.date()} is before start {lo.date()}")
     mask = np.ones(len(frame), dtype=bool)

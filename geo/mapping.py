@@ -4,9 +4,9 @@ Two steps, so the expensive one can be measured and tested without folium or str
 
 1. :func:`layer_geojson` turns a (filtered) frame into one GeoJSON FeatureCollection per record
    kind, with style, tooltip and escaped popup HTML in each feature's properties.  Geometry is
-   honest: exact points (geometry type Point, not country-level, uncertainty ≤ the gazetteer's
-   pin limit) become small kind-shaped markers, everything else its area or uncertainty
-   footprint, routes lines.  A view with more than ``max_features`` records bins its largest
+   honest: exact points (geometry type Point, geo_precision 1, not country-level, uncertainty ≤
+   the gazetteer's pin limit) become small kind-shaped markers, everything else its area or
+   uncertainty footprint, routes lines.  A view with more than ``max_features`` records bins its largest
    layers into count circles (:mod:`geo._map_aggregate`) instead of sending one feature each.
 2. :func:`build_map` (or :func:`base_map` + :func:`record_groups` for streamlit-folium's
    ``feature_group_to_add``) wraps those collections in folium layers that draw with no network
@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gazetteer import _geodesy as geodesy
+from gazetteer.settings import PIN_MAX_UNCERTAINTY_M
 from geo import settings
 from geo._frame import ID_SEP
 from geo._map_aggregate import CELL_DEG, bin_radius_px, grid_bins
@@ -39,19 +41,15 @@ from geo.model import KIND_LAYERS
 MAX_FEATURES = 1000
 #: Display simplification tolerance in degrees (~200 m: below what a footprint's uncertainty means).
 SIMPLIFY_DEG = 0.002
+#: Vertices of a point's uncertainty circle on screen: after simplifying to ``SIMPLIFY_DEG`` a
+#: finer (gazetteer default) circle sends no more points, at several times the cost.
+CIRCLE_VERTICES = 32
 #: Decimals of coordinates sent to the browser (~1 m); exports keep full precision.
 COORD_DECIMALS = 5
-#: A Point is a pin only within this uncertainty (the gazetteer's own rule); otherwise a circle.
-try:
-    from gazetteer.settings import PIN_MAX_UNCERTAINTY_M
-except ImportError:  # pragma: no cover - the gazetteer ships with the project
-    PIN_MAX_UNCERTAINTY_M = 2_000
 #: A place search shows at least this radius around a point answer (its town and surroundings).
 SEARCH_MIN_RADIUS_M = 8_000
 #: Marker radius (px) of an exact point.
 PIN_RADIUS_PX = 6
-#: Countries drawn as grey context around Syria (low-resolution outlines from ``countryinfo``).
-NEIGHBOURS: tuple[str, ...] = ("Turkey", "Iraq", "Jordan", "Lebanon", "Israel")
 #: Town types shown with labels, and the population above which a GeoNames town counts as a city.
 TOWN_TYPES = frozenset({"city", "capital"})
 TOWN_MIN_POPULATION = 50_000
@@ -82,36 +80,28 @@ def _round(geoms: np.ndarray, decimals: int = COORD_DECIMALS) -> np.ndarray:
     return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
 
 
-def _circles(lon: np.ndarray, lat: np.ndarray, radius_m: np.ndarray, vertices: int = 32) -> np.ndarray:
-    """Approximate geodesic circles (equirectangular, fine for display), vectorised."""
-    angles = np.linspace(0.0, 2.0 * np.pi, vertices + 1)
-    dlat = radius_m / 111_320.0
-    dlon = radius_m / (111_320.0 * np.maximum(np.cos(np.radians(lat)), 0.01))
-    xs = lon[:, None] + dlon[:, None] * np.cos(angles)[None, :]
-    ys = lat[:, None] + dlat[:, None] * np.sin(angles)[None, :]
-    xs[:, -1], ys[:, -1] = xs[:, 0], ys[:, 0]
-    return shapely.polygons(np.stack([xs, ys], axis=-1))
-
-
 def display_geometries(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """``(geometries, is_pin)``: what the browser draws for each row, honestly.
 
-    A pin only for a Point that is not country-level and whose uncertainty is within
-    :data:`PIN_MAX_UNCERTAINTY_M`; any other Point becomes its uncertainty circle.  Areas and
-    lines are simplified below the scale their precision means and rounded.
+    A pin only for a Point at geo_precision 1 that is not country-level and whose uncertainty is
+    within the gazetteer's pin limit (``PIN_MAX_UNCERTAINTY_M``); any other Point becomes its
+    geodesic uncertainty circle.  Areas and lines are simplified below the scale their precision
+    means and rounded.
     """
     geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)
     type_id = shapely.get_type_id(geoms)
     level = precision_level(frame)
     radius = frame["uncertainty_m"].astype("float64").to_numpy()
     pointish = np.isin(type_id, (0, 4))
-    pin = pointish & (level > 0) & ~(radius > PIN_MAX_UNCERTAINTY_M)
+    exact = (frame["geo_precision"].astype("Float64") == 1).to_numpy(dtype=bool, na_value=False)
+    pin = pointish & exact & (level > 0) & ~(radius > PIN_MAX_UNCERTAINTY_M)
     out = geoms.copy()
     fuzzy = pointish & ~pin
     if fuzzy.any():
         centre = shapely.centroid(geoms[fuzzy])
         r = np.where(np.isfinite(radius[fuzzy]), radius[fuzzy], 25_000.0)
-        out[fuzzy] = _circles(shapely.get_x(centre), shapely.get_y(centre), np.maximum(r, PIN_MAX_UNCERTAINTY_M))
+        out[fuzzy] = geodesy.circles(shapely.get_x(centre), shapely.get_y(centre),
+                                     np.maximum(r, PIN_MAX_UNCERTAINTY_M), vertices=CIRCLE_VERTICES)
     shapes = ~pin
     if shapes.any():
         out[shapes] = shapely.simplify(out[shapes], SIMPLIFY_DEG, preserve_topology=True)
@@ -236,7 +226,8 @@ def layer_geojson(frame: pd.DataFrame, *, actors: Mapping[str, Any] | None = Non
     return out
 
 
-def background_geojson(gazetteer: Any = None, *, neighbours: Iterable[str] = NEIGHBOURS) -> dict[str, dict[str, Any]]:
+def background_geojson(gazetteer: Any = None, *,
+                       neighbours: Iterable[str] = settings.CONTEXT_COUNTRIES) -> dict[str, dict[str, Any]]:
     """Local vector context: ``neighbours``, ``border``, ``governorates`` (imported only), ``towns``."""
     from gazetteer.loading import country_outline
 

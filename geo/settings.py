@@ -31,6 +31,12 @@ REPORTS_ENV = "DESERT_ATLAS_REPORTS"
 #: the gazetteer has no country outline.  Deliberately a little generous around the border.
 SYRIA_EXTENT: tuple[float, float, float, float] = (35.5, 32.2, 42.5, 37.5)
 
+#: Neighbouring countries drawn as grey context around Syria, on the dashboard and on map images
+#: alike (names as the ``countryinfo`` package spells them; outlines are its low-resolution ones,
+#: read through ``gazetteer.loading.country_outline``).  A name the package lacks is skipped.
+CONTEXT_COUNTRIES: tuple[str, ...] = ("Turkey", "Iraq", "Jordan", "Lebanon", "Israel", "Palestine", "Cyprus",
+                                      "Saudi Arabia", "Iran", "Egypt")
+
 #: Gazetteer ids / names tried, in order, to find Syria's outline among the gazetteer's places.
 COUNTRY_IDS: tuple[str, ...] = ("syria", "SY", "SYR")
 

@@ -10,11 +10,14 @@ import pandas as pd
 import pytest
 import shapely
 
-from _geo_helpers import DATA, REPORTS, copy_data, edit_record
+from _geo_fakes import SYRIA_OUTLINE
+from _geo_helpers import DATA, DELETE, REPORTS, copy_data, edit_record
+from gazetteer import _geodesy as geodesy
 from geo import settings
 from geo._frame import FRAME_COLUMNS
 from geo.dataset import data_fingerprint, load_dataset
 from geo.evidence import span_sha256
+from geo.mapping import display_geometries
 from geo.model import KIND_LAYERS, KINDS, date_prec_from_days
 
 TODAY = date(2026, 1, 1)
@@ -192,11 +195,8 @@ def test_fixture_loads_with_real_gazetteer(real_gazetteer):
 
 
 # --- the real seed dataset ------------------------------------------------------------------------
-SEED = settings.DATA_DIR / "events" / "seed.yaml"
-needs_seed = pytest.mark.skipif(not SEED.is_file(), reason="data/events/seed.yaml not written yet")
 
 
-@needs_seed
 def test_seed_dataset_loads(real_gazetteer):
     ds = load_dataset(gazetteer=real_gazetteer, reports_dirs=[])
     frame = ds.frame
@@ -210,7 +210,6 @@ def test_seed_dataset_loads(real_gazetteer):
     assert frame.geometry.notna().sum() >= len(frame) - 2
 
 
-@needs_seed
 @pytest.mark.seeds
 def test_seed_evidence_hashes_match_seed_reports(real_gazetteer, seeds_dir):
     ds = load_dataset(gazetteer=real_gazetteer, reports_dirs=[seeds_dir])  # would raise on a mismatch
@@ -246,10 +245,48 @@ def test_place_id_wins_over_place_and_explicit_precision_overrides(tmp_path, fak
     assert (r["geo_precision"], r["where_prec"]) == (2, 2)
 
 
-def test_geometry_override_keeps_the_place_precision(tmp_path, fake_gazetteer):
+def test_point_override_in_a_region_takes_its_precision_and_is_drawn_as_its_circle(tmp_path, fake_gazetteer):
     data = copy_data(tmp_path)
     edit_record(data, "fx-reinforce-desert", geometry={"type": "Point", "coordinates": [38.0, 34.5]})
     ds = load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
     r = row(ds, "fx-reinforce-desert")
-    assert (r.geometry.x, r.geometry.y) == (38.0, 34.5)
     assert (r["geo_precision"], r["where_prec"], r["uncertainty_m"], r["place_id"]) == (3, 4, 60000.0, "homs_desert")
+    # the Homs desert is known only as a region: the point becomes a 60 km circle around it, never a pin
+    assert r.geometry.geom_type == "Polygon"
+    assert (r["longitude"], r["latitude"]) == (38.0, 34.5)
+    ring = shapely.get_coordinates(r.geometry.exterior)
+    assert [geodesy.distance_m(38.0, 34.5, x, y) for x, y in ring] == pytest.approx([60_000.0] * len(ring), rel=1e-6)
+
+
+def test_point_override_with_region_codes_becomes_the_circle_of_its_uncertainty(tmp_path, fake_gazetteer):
+    data = copy_data(tmp_path)
+    edit_record(data, "fx-depot-bukamal", geometry={"type": "Point", "coordinates": [40.95, 34.46]},
+                place=DELETE, geo_precision=3, where_prec=5, uncertainty_m=30_000)
+    edit_record(data, "fx-override-point", where_prec=6)  # "somewhere in Syria", given as a point
+    ds = load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    depot = row(ds, "fx-depot-bukamal")
+    assert depot.geometry.geom_type == "Polygon"
+    assert geodesy.equivalent_radius_m(depot.geometry) == pytest.approx(30_000, rel=0.001)
+    assert depot.geometry.contains(shapely.Point(40.95, 34.46))
+    country = row(ds, "fx-override-point")
+    assert country.geometry.equals(SYRIA_OUTLINE)  # the country-level area, not a 2 km circle
+    assert country["uncertainty_m"] >= geodesy.equivalent_radius_m(SYRIA_OUTLINE) - 1
+    _, pin = display_geometries(ds.frame.set_index("id").loc[["fx-depot-bukamal", "fx-override-point"]])
+    assert pin.tolist() == [False, False]
+
+
+def test_route_is_as_vague_as_its_places(tmp_path, fake_gazetteer):
+    data = copy_data(tmp_path)  # the route's towns are exact, the place it serves is a corridor (2/5, 8 km)
+    edit_record(data, "fx-transfer-route", place="between al-Humaira and al-Hafar")
+    ds = load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    r = row(ds, "fx-transfer-route")
+    assert r.geometry.geom_type == "LineString"
+    assert (r["geo_precision"], r["where_prec"], r["uncertainty_m"]) == (2, 5, 8000.0)
+
+
+def test_seed_route_publishes_the_precision_of_its_vaguest_place(real_gazetteer):
+    ds = load_dataset(gazetteer=real_gazetteer, reports_dirs=[])
+    r = row(ds, "r000-equipment-iraq-bukamal-to-ops-room")
+    place = real_gazetteer.resolve("between al-Humaira and al-Hafar")
+    assert r["geo_precision"] >= place.geo_precision and r["where_prec"] >= place.where_prec
+    assert r["uncertainty_m"] >= place.uncertainty_m > 2_000

