@@ -15,7 +15,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import mapping, settings, timeline
-from geo.dataset import data_fingerprint, load_dataset
+from geo._loaders import boundaries_stamp, load_background, load_data, load_gz
+from geo.dataset import data_fingerprint
 from geo.errors import GeoError
 from geo.filtering import filter_records
 from geo.model import KIND_LAYERS
@@ -33,26 +34,6 @@ PRECISION_CHOICES: dict[int | None, str] = {
 st.set_page_config(page_title="Desert Atlas", page_icon="🗺️", layout="wide")
 
 
-def _boundaries_stamp() -> float:
-    """Changes when the user imports governorate boundaries (the gazetteer must be rebuilt)."""
-    from gazetteer.loading import boundaries_path
-
-    path = boundaries_path()
-    return path.stat().st_mtime if path.exists() else 0.0
-
-
-@st.cache_resource(show_spinner="Loading the gazetteer…")
-def load_gz(stamp: float) -> Any:
-    from gazetteer import load_gazetteer
-
-    return load_gazetteer()
-
-
-@st.cache_resource(show_spinner="Loading the dataset…", max_entries=3)
-def load_data(path: str, fingerprint: str, stamp: float) -> Any:
-    return load_dataset(path, gazetteer=load_gz(stamp))
-
-
 @st.cache_resource(show_spinner=False, max_entries=3)
 def filter_options(path: str, fingerprint: str, stamp: float) -> tuple[list[str], list[str], list[str]]:
     """Actor ids, kinds and outlets present in the data (once per dataset, not per rerun)."""
@@ -64,11 +45,6 @@ def filter_options(path: str, fingerprint: str, stamp: float) -> tuple[list[str]
     return actors, kinds, outlets
 
 
-@st.cache_resource(show_spinner=False)
-def load_background(stamp: float) -> dict[str, Any]:
-    return mapping.background_geojson(load_gz(stamp))
-
-
 def _step(direction: int, bounds: tuple[Any, Any]) -> bool:
     """Move the window one step; False when it cannot move (it is at the end of the data)."""
     window = timeline.as_dates(st.session_state["window"])
@@ -78,7 +54,7 @@ def _step(direction: int, bounds: tuple[Any, Any]) -> bool:
 
 
 # ----------------------------------------------------------------------------------- data
-stamp = _boundaries_stamp()
+stamp = boundaries_stamp()
 folder = settings.data_dir()
 fingerprint = data_fingerprint(folder)
 try:

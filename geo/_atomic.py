@@ -2,6 +2,10 @@
 
 An export touches several files; they are all staged first and only renamed once every one was
 written, so a failure (bad data, full disk, Ctrl-C) never leaves a half-written file behind.
+
+Each rename is atomic, but a set of renames is not: if one fails, the files staged before it are
+already replaced.  They are replaced in the order they were staged, so a caller stages the file
+that records the change (e.g. the review queue) last, and makes a retry repair the others.
 """
 from __future__ import annotations
 
@@ -31,7 +35,10 @@ class Staging:
         return [target for _, target in self._pending]
 
     def commit(self) -> list[Path]:
-        """Move every staged file into place; returns the targets."""
+        """Move every staged file into place, in staging order; returns the targets.
+
+        On a failure the temp files not yet moved are deleted; those already moved stay.
+        """
         try:
             for temp, target in self._pending:
                 os.replace(temp, target)

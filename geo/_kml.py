@@ -3,6 +3,12 @@
 GDAL's LIBKML driver crashed the interpreter in our tests, so KML is written here: every text is
 XML-escaped, each layer becomes a Folder with its own Style, records carry a TimeSpan (Google
 Earth's time slider) and all properties as ExtendedData.
+
+A ``<description>`` is HTML once the XML is parsed (Google Earth renders it in the balloon), so
+its data parts are HTML-escaped *before* XML escaping: report text such as ``<img onerror=…>``
+shows as those characters.  Each Style's BalloonStyle shows only that description (which starts
+with the escaped name), so no viewer's default balloon puts the raw name or ExtendedData values
+into HTML.  ``<name>`` and ExtendedData stay plain text (XML-escaped once), as GIS readers expect.
 """
 from __future__ import annotations
 
@@ -37,6 +43,15 @@ def xml_escape(values: pd.Series) -> pd.Series:
     s = values.astype("str")
     s = s.str.replace(_ILLEGAL_XML, "", regex=True)
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        s = s.str.replace(char, entity, regex=False)
+    return s.astype(object).where(values.notna().to_numpy(), None)
+
+
+def html_escape(values: pd.Series) -> pd.Series:
+    """Plain text as HTML text (``&<>"'`` escaped, line breaks as ``<br>``); ``None`` stays ``None``."""
+    s = values.astype("str")
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"),
+                         ("\r\n", "\n"), ("\n", "<br>")):
         s = s.str.replace(char, entity, regex=False)
     return s.astype(object).where(values.notna().to_numpy(), None)
 
@@ -107,8 +122,8 @@ def kml_geometries(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-def _text_of(values: pd.Series) -> pd.Series:
-    """Column values as display text before escaping (booleans lower-case, dates ISO).
+def _display(values: pd.Series) -> pd.Series:
+    """Column values as display text (booleans lower-case, dates ISO), not escaped.
 
     List columns must already be joined into strings by the caller.
     """
@@ -119,7 +134,18 @@ def _text_of(values: pd.Series) -> pd.Series:
         text = np.datetime_as_string(arr, unit="D").astype(object)
         text[np.isnat(arr)] = None
         values = pd.Series(text, index=values.index)
-    return xml_escape(values)
+    return values
+
+
+def _text_of(values: pd.Series) -> pd.Series:
+    """Column values as XML text (see :func:`_display`)."""
+    return xml_escape(_display(values))
+
+
+def description_html(names: pd.Series, texts: pd.Series) -> pd.Series:
+    """The balloon's HTML: the name as a heading, then the plain-text description, both escaped."""
+    heading = ("<h3>" + html_escape(_display(names)) + "</h3>").fillna("")
+    return heading + html_escape(_display(texts)).fillna("")
 
 
 def _element(tag: str, values: pd.Series) -> pd.Series:
@@ -147,7 +173,8 @@ def placemarks(gdf: gpd.GeoDataFrame, *, layer: str, name_column: str, descripti
                begin: pd.Series | None = None, end: pd.Series | None = None) -> tuple[pd.Series, str]:
     """``(<Placemark> string per row with a geometry, the layer's <Schema>)``.
 
-    Rows without a geometry are skipped (an unmapped statement is not a placemark).
+    ``description`` is plain text (it becomes escaped HTML, see :func:`description_html`).  Rows
+    without a geometry are skipped (an unmapped statement is not a placemark).
     """
     geom_xml = kml_geometries(gdf.geometry.to_numpy())
     has_geom = geom_xml != ""
@@ -155,7 +182,8 @@ def placemarks(gdf: gpd.GeoDataFrame, *, layer: str, name_column: str, descripti
     out = pd.Series(["<Placemark>"] * len(props), dtype=object)
     out = out + _element("name", _text_of(props[name_column]))
     if description is not None:
-        out = out + _element("description", _text_of(description.loc[has_geom].reset_index(drop=True)))
+        html = description_html(props[name_column], description.loc[has_geom].reset_index(drop=True))
+        out = out + _element("description", xml_escape(html))
     if begin is not None and end is not None:
         b = _element("begin", _text_of(begin.loc[has_geom].reset_index(drop=True)))
         e = _element("end", _text_of(end.loc[has_geom].reset_index(drop=True)))
@@ -173,7 +201,8 @@ def _style(layer: str) -> str:
     fill = "55" + color[2:]
     return (f'<Style id="{layer}"><IconStyle><color>{color}</color><scale>0.9</scale></IconStyle>'
             f"<LineStyle><color>{color}</color><width>2</width></LineStyle>"
-            f"<PolyStyle><color>{fill}</color></PolyStyle></Style>")
+            f"<PolyStyle><color>{fill}</color></PolyStyle>"
+            "<BalloonStyle><text>$[description]</text></BalloonStyle></Style>")
 
 
 def write_document(folders: dict[str, tuple[pd.Series, str]], fh: TextIO, *, title: str) -> int:

@@ -13,17 +13,27 @@ report sha256 + first evidence span + kind — and the places it was built from)
 
 Every change of curated data is validated first: the changed files are staged in a scratch copy
 of the data folder and loaded with :func:`geo.dataset.load_dataset`; a problem with the new or
-changed record refuses the change with the validator's own message.  Files are then replaced
-together (temp file + ``os.replace``), so a failure never leaves half a decision behind.
+changed record refuses the change with the validator's own message.
+
+Several people (dashboard sessions, an ingest run) may change the queue at once, and a decision
+reads the queue, validates for seconds, then rewrites it.  Each writer therefore holds
+:func:`queue_lock` (an exclusive ``flock`` on ``<data>/review/.lock``) from reading the queue to
+writing it, so no decision overwrites another.  Each file is replaced atomically (temp file +
+``os.replace``); several files cannot be replaced as one, so the queue — the record of the decision
+— is replaced last, and a failure before it leaves a state that retrying the decision repairs
+(see :func:`_commit`).
 """
 from __future__ import annotations
 
+import contextlib
 import copy
+import fcntl
+import os
 import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -35,9 +45,12 @@ from geo import settings
 from geo._atomic import staged
 from geo._yaml import _StrictLoader
 from geo.errors import DatasetError, GeoError
+from geo.model import SUBTYPES, Report
 
 #: The queue file, relative to the data folder.
 QUEUE_FILE = Path("review") / "queue.yaml"
+#: The lock every writer of the queue holds (see :func:`queue_lock`), relative to the data folder.
+LOCK_FILE = Path("review") / ".lock"
 #: Where accepted candidates go, inside the data folder's ``events/``.
 ACCEPTED_FILE = "accepted.yaml"
 #: Review states of a queue entry (``status`` field).
@@ -55,6 +68,9 @@ _QUEUE_HEADER = ("# Desert Atlas review queue: candidate records proposed by `py
 _ACCEPTED_HEADER = ("# Records accepted from the review queue (geo/review.py). Titles and summaries are the\n"
                     "# analyst's; evidence points into the ingested report texts by span and sha256.\n")
 _DUMP = {"sort_keys": False, "allow_unicode": True, "width": 110, "default_flow_style": None}
+#: The comment written above each accepted record: lets a retried accept find what an interrupted one wrote.
+_MARKER = "# candidate {candidate} accepted as {record}\n"
+_MARKER_RE = re.compile(r"(?m)^# candidate (?P<candidate>\S+) accepted as (?P<record>\S+)$")
 
 
 class ReviewError(GeoError):
@@ -72,6 +88,27 @@ def _load_yaml(path: Path) -> Any:
         raise ReviewError(f"{path}: broken YAML: {getattr(exc, 'problem', None) or exc}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ReviewError(f"{path}: cannot read: {exc}") from exc
+
+
+@contextlib.contextmanager
+def queue_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder's review lock (exclusive ``flock``, across threads and processes).
+
+    Every function that rewrites the queue holds it from reading the queue to replacing it, so
+    concurrent decisions and ingests are applied one after the other and none is lost.  Not
+    re-entrant: never take it twice in one call chain.
+    """
+    path = Path(data_dir) / LOCK_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ReviewError(f"{path}: cannot open the review lock: {exc}") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks (GIL released) while another decision is written
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 # --- the queue -------------------------------------------------------------------------------------
@@ -133,13 +170,19 @@ def add_results(results: Iterable[Any], *, data_dir: Path | str | None = None) -
     """Queue the candidates of ingested reports, keep their texts, register their reports.
 
     A candidate whose key is already in the queue (pending, decided or rejected) is not added
-    again.  Report texts go to :func:`geo.ingest.reports_dir` as ``<sha256>.txt``.  Everything is
-    written together or not at all.
+    again.  Report texts go to :func:`geo.ingest.reports_dir` as ``<sha256>.txt``; they are written
+    before the queue, so a failure leaves at most a stored text that a retry reuses.
     """
+    root = Path(data_dir) if data_dir is not None else settings.data_dir()
+    results = list(results)  # ingest (slow) before taking the lock
+    with queue_lock(root):
+        return _add_results(results, root)
+
+
+def _add_results(results: list[Any], root: Path) -> Added:
     from geo.ingest import reports_dir
 
-    root = Path(data_dir) if data_dir is not None else settings.data_dir()
-    queue = load_queue(root)
+    queue = load_queue(root)  # read under the lock: candidates queued meanwhile are kept
     known = queue.keys()
     summary = Added()
     texts: dict[Path, str] = {}
@@ -172,7 +215,7 @@ def add_results(results: Iterable[Any], *, data_dir: Path | str | None = None) -
             summary.added += 1
     if not texts and not summary.added:
         return summary
-    with staged() as st:
+    with staged() as st:  # replaced in staging order: the texts, then the queue
         for path, text in texts.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(st.temp_for(path), "w", encoding="utf-8", newline="") as fh:
@@ -270,14 +313,14 @@ def _dump_records(records: list[dict[str, Any]]) -> str:
     return yaml.dump(out, Dumper=_RecordDumper, **_DUMP)
 
 
-def _append_records(path: Path, records: list[dict[str, Any]], header: str = "") -> str:
-    """``path``'s text with ``records`` appended (comments and formatting of what is there kept)."""
+def _append_records(path: Path, records: list[dict[str, Any]], header: str = "", *, comment: str = "") -> str:
+    """``path``'s text with ``records`` appended after ``comment`` (what is there kept as written)."""
     text = path.read_text(encoding="utf-8") if path.exists() else header
     if text and not text.endswith("\n"):
         text += "\n"
     if text.strip() and not text.endswith("\n\n"):
         text += "\n"
-    return text + _dump_records(records)
+    return text + comment + _dump_records(records)
 
 
 def _registry_ids(data_dir: Path) -> set[str]:
@@ -339,8 +382,19 @@ def validate_change(data_dir: Path, changes: Mapping[str, str], focus: Iterable[
 
 
 def _commit(data_dir: Path, changes: Mapping[str, str], queue: Queue) -> None:
-    with staged() as st:
-        for rel, text in {**changes, str(QUEUE_FILE): queue.dump()}.items():
+    """Replace the changed files in the order given (``reports.yaml`` before events), the queue LAST.
+
+    Each file is replaced atomically, but several files cannot be replaced as one: if a replace
+    fails, the files before it are new and the others old.  The queue records the decision, so it
+    goes last and any failure leaves the candidate pending; retrying the decision then repairs the
+    rest: a report already registered is not added again, a merge skips sources and evidence the
+    record already has, and :func:`accept` finds the record an interrupted accept wrote (by its
+    marker comment) and only marks the candidate.
+    """
+    ordered = {rel: text for rel, text in changes.items() if rel != str(QUEUE_FILE)}
+    ordered[str(QUEUE_FILE)] = queue.dump()
+    with staged() as st:  # geo._atomic replaces in staging order
+        for rel, text in ordered.items():
             target = data_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(st.temp_for(target), "w", encoding="utf-8", newline="\n") as fh:
@@ -354,34 +408,61 @@ def _pending(queue: Queue, candidate_id: str) -> dict[str, Any]:
     return entry
 
 
+def _accepted_earlier(data_dir: Path, candidate_id: str) -> str | None:
+    """The record an earlier accept of ``candidate_id`` wrote, when it is still in the data."""
+    path = data_dir / settings.EVENTS_SUBDIR / ACCEPTED_FILE
+    if not path.exists():
+        return None
+    written = [m["record"] for m in _MARKER_RE.finditer(path.read_text(encoding="utf-8"))
+               if m["candidate"] == candidate_id]
+    if not written:
+        return None
+    ids = existing_record_ids(data_dir)
+    return next((r for r in reversed(written) if r in ids), None)
+
+
 def accept(candidate_id: str, *, edits: Mapping[str, Any] | None = None, data_dir: Path | str | None = None,
            gazetteer: Any = None) -> str:
-    """Accept a candidate (with the analyst's ``edits``) into ``events/accepted.yaml``; returns the record id."""
+    """Accept a candidate (with the analyst's ``edits``) into ``events/accepted.yaml``; returns the record id.
+
+    Idempotent by candidate id: when an earlier accept wrote the record but failed before marking
+    the candidate, this marks it and returns that record (the earlier edits stand).
+    """
     root = Path(data_dir) if data_dir is not None else settings.data_dir()
-    queue = load_queue(root)
-    entry = _pending(queue, candidate_id)
-    record = record_from_candidate(entry, edits)
-    record["id"] = new_record_id(entry, existing_record_ids(root))
-    report_id = record["sources"][0]["report"]
-    accepted = Path(settings.EVENTS_SUBDIR) / ACCEPTED_FILE
-    changes = {**_report_change(queue, report_id),
-               str(accepted): _append_records(root / accepted, [record], _ACCEPTED_HEADER)}
-    validate_change(root, changes, {record["id"], report_id}, gazetteer=gazetteer)
-    entry["status"] = "accepted"
-    entry["review"].update({"record": record["id"], "decided": _now(),
-                            "edited": sorted(k for k in (edits or {}) if k in EDITABLE)})
-    _commit(root, changes, queue)
+    edited = sorted(k for k in (edits or {}) if k in EDITABLE)
+    with queue_lock(root):
+        queue = load_queue(root)
+        entry = _pending(queue, candidate_id)
+        earlier = _accepted_earlier(root, candidate_id)
+        if earlier is not None:
+            entry["status"] = "accepted"
+            entry["review"].update({"record": earlier, "decided": _now(), "edited": edited,
+                                    "repaired": "the record was written by an earlier, interrupted accept"})
+            _commit(root, {}, queue)
+            return earlier
+        record = record_from_candidate(entry, edits)
+        record["id"] = new_record_id(entry, existing_record_ids(root))
+        report_id = record["sources"][0]["report"]
+        accepted = Path(settings.EVENTS_SUBDIR) / ACCEPTED_FILE
+        marker = _MARKER.format(candidate=candidate_id, record=record["id"])
+        changes = {**_report_change(queue, report_id),
+                   str(accepted): _append_records(root / accepted, [record], _ACCEPTED_HEADER, comment=marker)}
+        validate_change(root, changes, {record["id"], report_id}, gazetteer=gazetteer)
+        entry["status"] = "accepted"
+        entry["review"].update({"record": record["id"], "decided": _now(), "edited": edited})
+        _commit(root, changes, queue)
     return record["id"]
 
 
 def reject(candidate_id: str, *, reason: str | None = None, data_dir: Path | str | None = None) -> None:
     """Keep a candidate as rejected (it will not be proposed again for the same report)."""
     root = Path(data_dir) if data_dir is not None else settings.data_dir()
-    queue = load_queue(root)
-    entry = _pending(queue, candidate_id)
-    entry["status"] = "rejected"
-    entry["review"].update({"decided": _now(), "reason": reason})
-    _commit(root, {}, queue)
+    with queue_lock(root):
+        queue = load_queue(root)
+        entry = _pending(queue, candidate_id)
+        entry["status"] = "rejected"
+        entry["review"].update({"decided": _now(), "reason": reason})
+        _commit(root, {}, queue)
 
 
 # --- merging into an existing record ---------------------------------------------------------------
@@ -433,8 +514,16 @@ def _replace_record(text: str, record_id: str, record: dict[str, Any]) -> str:
 
 def merge_into(candidate_id: str, record_id: str, *, data_dir: Path | str | None = None,
                gazetteer: Any = None) -> str:
-    """Add a candidate's source and evidence to an existing record; returns the file changed."""
+    """Add a candidate's source and evidence to an existing record; returns the file changed.
+
+    Idempotent: sources and evidence the record already has are not added again.
+    """
     root = Path(data_dir) if data_dir is not None else settings.data_dir()
+    with queue_lock(root):
+        return _merge_into(candidate_id, record_id, root, gazetteer)
+
+
+def _merge_into(candidate_id: str, record_id: str, root: Path, gazetteer: Any) -> str:
     queue = load_queue(root)
     entry = _pending(queue, candidate_id)
     path, record = find_record(root, record_id)
@@ -459,6 +548,63 @@ def merge_into(candidate_id: str, record_id: str, *, data_dir: Path | str | None
     entry["review"].update({"record": record_id, "decided": _now()})
     _commit(root, changes, queue)
     return rel
+
+
+# --- the review page's form ------------------------------------------------------------------------
+def subtype_choices(kind: str, current: str | None = None) -> list[str | None]:
+    """Options of the subtype select: none, ``kind``'s common subtypes, and ``current`` when it is not one.
+
+    Any snake_case subtype is valid (``transfer``, ``air_campaign``); offering only the common
+    ones would silently drop the candidate's own when the analyst accepts.
+    """
+    options: list[str | None] = [None, *SUBTYPES.get(kind, ())]
+    if current and current not in options:
+        options.append(current)
+    return options
+
+
+def _blank(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
+def edits_from_form(candidate: Mapping[str, Any], *, kind: str, subtype: str | None, title: str, summary: str,
+                    actors: Sequence[str], place: str, place_context: str, date_start: str, date_end: str,
+                    date_precision: str | None, status: str | None = None) -> dict[str, Any]:
+    """The review form's values as :func:`accept` edits: only the fields the analyst changed.
+
+    ``place`` is the form's text, several places separated by ``;``; blank texts mean "not set";
+    ``status`` is given for facilities only.  A movement proposed with a route keeps it while its
+    places are unchanged; edited places become the route (origin first), or no route when fewer
+    than two are left, since a stale route would still be drawn over the new places.
+    """
+    queries = [q.strip() for q in place.split(";") if q.strip()]
+    review = candidate.get("review") or {}
+    form: dict[str, Any] = {
+        "kind": kind, "subtype": _blank(subtype), "title": _blank(title), "summary": _blank(summary),
+        "actors": list(actors), "place": queries[0] if len(queries) == 1 else (queries or None),
+        "place_context": _blank(place_context), "date_start": _blank(date_start), "date_end": _blank(date_end),
+        "date_precision": _blank(date_precision),
+    }
+    if status is not None:
+        form["status"] = status
+    route = candidate.get("route")
+    if isinstance(route, list) and kind == "movement" and queries != route:
+        form["route"] = queries if len(queries) >= 2 else None
+    current = {**candidate, "status": review.get("facility_status")}
+    return {k: v for k, v in form.items() if v != current.get(k)}
+
+
+def report_text(queue: Queue, report_id: str) -> str | None:
+    """The stored text of a queued report (``None`` when it is not on this machine)."""
+    from geo.evidence import find_report_file, read_report_text
+
+    entry = queue.report(report_id) or {}
+    if not entry.get("file"):
+        return None
+    path = find_report_file(Report(id=report_id, file=str(entry["file"])), _report_dirs(queue.data_dir))
+    return read_report_text(path) if path is not None else None
 
 
 # --- showing candidates ----------------------------------------------------------------------------

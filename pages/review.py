@@ -1,62 +1,32 @@
 """Review page: the candidates ``python -m geo ingest`` proposed, on the map; accept, merge or reject.
 
-Layout and widgets only: the queue and every decision are :mod:`geo.review` (validated, atomic);
-the map is :mod:`geo.mapping`.  The data folder is ``$DESERT_ATLAS_DATA`` when set, else the
-repository's ``data/`` (as on the main page).  Report text is untrusted: it is shown with
-``st.text``/``st.code`` (never as HTML or Markdown).
+Layout and widgets only: the queue, the form's edits and every decision are :mod:`geo.review`
+(validated, locked, atomic); the map is :mod:`geo.mapping`; the cached loaders are shared with the
+main page (:mod:`geo._loaders`), so both use one gazetteer and one dataset.  The data folder is
+``$DESERT_ATLAS_DATA`` when set, else the repository's ``data/`` (as on the main page).  Report
+text is untrusted: it is shown with ``st.text``/``st.code`` (never as HTML or Markdown).
 """
 from __future__ import annotations
-
-from typing import Any
 
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import mapping, review, settings
-from geo.dataset import data_fingerprint, load_dataset
+from geo._loaders import boundaries_stamp, load_background, load_data, load_gz
+from geo.dataset import data_fingerprint
 from geo.errors import GeoError
-from geo.model import DATE_PRECISIONS, KINDS, STATUSES, SUBTYPES
+from geo.model import DATE_PRECISIONS, KINDS, STATUSES
 
 MAP_HEIGHT = 460
 
 st.set_page_config(page_title="Desert Atlas — review", page_icon="🗺️", layout="wide")
 
-
-@st.cache_resource(show_spinner="Loading the gazetteer…")
-def load_gz() -> Any:
-    from gazetteer import load_gazetteer
-
-    return load_gazetteer()
-
-
-@st.cache_resource(show_spinner="Loading the dataset…", max_entries=3)
-def load_data(path: str, fingerprint: str) -> Any:
-    return load_dataset(path, gazetteer=load_gz())
-
-
-@st.cache_resource(show_spinner=False)
-def load_background() -> dict[str, Any]:
-    return mapping.background_geojson(load_gz())
-
-
-def _report_text(queue: review.Queue, report_id: str) -> str | None:
-    """The stored text of a queued report (``None`` when it is not on this machine)."""
-    from geo.ingest import reports_dir
-
-    entry = queue.report(report_id) or {}
-    path = reports_dir(queue.data_dir) / str(entry.get("file", ""))
-    return path.read_bytes().decode("utf-8") if entry.get("file") and path.is_file() else None
-
-
-def _date(value: str) -> str | None:
-    return value.strip() or None
-
-
+stamp = boundaries_stamp()
 folder = settings.data_dir()
 try:
-    gz = load_gz()
-    ds = load_data(str(folder), data_fingerprint(folder))
+    gz = load_gz(stamp)
+    ds = load_data(str(folder), data_fingerprint(folder), stamp)
     queue = review.load_queue(folder)
 except GeoError as exc:
     st.title("Review candidates")
@@ -91,7 +61,7 @@ if not row.empty and row.geometry.iloc[0] is not None:
     center, zoom = mapping.view_for(row.geometry.iloc[0], row["uncertainty_m"].iloc[0])
     groups.append(mapping.search_group(row.geometry.iloc[0], str(cand.get("title") or chosen_id)))
 used = sorted({a for c in pending for a in c.get("actors") or [] if a in ds.actors})
-base = mapping.base_map(load_background(), zones=ds.zones, actors=ds.actors, actor_ids=used, center=center, zoom=zoom)
+base = mapping.base_map(load_background(stamp), zones=ds.zones, actors=ds.actors, actor_ids=used, center=center, zoom=zoom)
 st_folium(base, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=False),
           returned_objects=[], center=center, zoom=zoom, height=MAP_HEIGHT, use_container_width=True,
           key="review_map")
@@ -120,7 +90,7 @@ with info:
         st.text("notes: " + str(cand["notes"]))
 with evidence_col:
     st.subheader("Evidence")
-    text = _report_text(queue, cand["sources"][0]["report"])
+    text = review.report_text(queue, cand["sources"][0]["report"])
     for ev in cand.get("evidence") or []:
         st.code(text[ev["start"]:ev["end"]] if text else f"(report text not available) {ev['start']}–{ev['end']}",
                 language=None, wrap_lines=True)
@@ -131,9 +101,9 @@ with accept_tab:
     with st.form("accept_form"):
         c1, c2 = st.columns(2)
         kind = c1.selectbox("Kind", KINDS, index=KINDS.index(cand["kind"]), key="edit_kind")
-        subtypes = [None, *SUBTYPES[kind]]
+        subtypes = review.subtype_choices(kind, cand.get("subtype"))
         subtype = c2.selectbox("Subtype", subtypes, format_func=lambda s: s or "—", key="edit_subtype",
-                               index=subtypes.index(cand.get("subtype")) if cand.get("subtype") in subtypes else 0)
+                               index=subtypes.index(cand.get("subtype")))  # its own subtype is always offered
         title = st.text_input("Title", value=str(cand.get("title") or ""), key="edit_title")
         summary = st.text_area("Summary (your own words)", value=str(cand.get("summary") or ""), key="edit_summary")
         actors = st.multiselect("Actors", list(ds.actors), default=[a for a in cand.get("actors") or [] if a in ds.actors],
@@ -141,8 +111,8 @@ with accept_tab:
         place_value = cand.get("place")
         place_text = "; ".join(place_value) if isinstance(place_value, list) else str(place_value or "")
         p1, p2 = st.columns(2)
-        place = p1.text_input("Place (gazetteer id or phrase; several separated by ';')", value=place_text,
-                              key="edit_place")
+        place = p1.text_input("Place (gazetteer id or phrase; several separated by ';', a route origin first)",
+                              value=place_text, key="edit_place")
         context = p2.text_input("Place context", value=str(cand.get("place_context") or ""), key="edit_context")
         d1, d2, d3 = st.columns(3)
         start = d1.text_input("Date from (YYYY-MM-DD)", value=str(cand.get("date_start") or ""), key="edit_start")
@@ -158,14 +128,9 @@ with accept_tab:
                                   key="edit_status")
         accepted = st.form_submit_button("Accept")
     if accepted:
-        queries = [q.strip() for q in place.split(";") if q.strip()]
-        edits = {"kind": kind, "subtype": subtype, "title": title, "summary": summary, "actors": actors,
-                 "place": queries[0] if len(queries) == 1 else queries, "place_context": context or None,
-                 "date_start": _date(start), "date_end": _date(end), "date_precision": precision}
-        if status is not None:
-            edits["status"] = status
-        if isinstance(cand.get("route"), list) and kind == "movement" and queries == cand["route"]:
-            edits["route"] = cand["route"]
+        edits = review.edits_from_form(cand, kind=kind, subtype=subtype, title=title, summary=summary, actors=actors,
+                                       place=place, place_context=context, date_start=start, date_end=end,
+                                       date_precision=precision, status=status)
         try:
             record_id = review.accept(chosen_id, edits=edits, data_dir=folder, gazetteer=gz)
         except GeoError as exc:
@@ -177,8 +142,8 @@ with accept_tab:
 
 with merge_tab:
     records = ds.frame.sort_values("id")
-    same_kind = records[records["kind"] == cand["kind"]]
-    options = list(same_kind["id"]) + [i for i in records["id"] if i not in set(same_kind["id"])]
+    same_kind = (records["kind"] == cand["kind"]).to_numpy()
+    options = [*records["id"][same_kind], *records["id"][~same_kind]]  # records of the candidate's kind first
     titles = dict(zip(records["id"], records["title"]))
     target = st.selectbox("Existing record", options, format_func=lambda i: f"{titles.get(i, '')} · {i}",
                           key="merge_target")
@@ -195,6 +160,11 @@ with merge_tab:
 with reject_tab:
     reason = st.text_input("Why (optional)", key="reject_reason")
     if st.button("Reject", key="reject_button"):
-        review.reject(chosen_id, reason=reason or None, data_dir=folder)
-        st.session_state["review_message"] = f"Rejected {chosen_id}; it will not be proposed again."
-        st.rerun()
+        try:
+            review.reject(chosen_id, reason=reason or None, data_dir=folder)
+        except GeoError as exc:  # e.g. decided meanwhile in another session
+            st.error("Not rejected.")
+            st.code(str(exc), language=None)
+        else:
+            st.session_state["review_message"] = f"Rejected {chosen_id}; it will not be proposed again."
+            st.rerun()

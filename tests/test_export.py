@@ -1,11 +1,13 @@
 """Exports read back with the same features and properties, follow RFC 7946, and never half-write."""
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,7 @@ import pyogrio
 import pytest
 import shapely
 
-from _geo_helpers import DATA, REPORTS, copy_data, edit_record
+from _geo_helpers import DATA, DELETE, REPORTS, copy_data, edit_record
 from geo import export as export_mod
 from geo._geojson import write_feature_collection
 from geo.dataset import load_dataset
@@ -157,7 +159,8 @@ def test_geojson_orients_rings_and_rounds(tmp_path, fake_gazetteer):
         [[38.2, 34.2], [38.8, 34.2], [38.8, 34.8], [38.2, 34.8], [38.2, 34.2]],
     ]}
     clockwise_with_ccw_hole["coordinates"][0][1] = [38.0000001234567, 35.0]
-    edit_record(data, "fx-override-point", geometry=clockwise_with_ccw_hole)
+    # A drawn area: its size is the uncertainty (the point's 2 km would understate it).
+    edit_record(data, "fx-override-point", geometry=clockwise_with_ccw_hole, uncertainty_m=DELETE)
     ds = load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
     export_dataset(ds, tmp_path / "out", ["geojson"], kinds=["strike"])
     doc = assert_rfc7946(tmp_path / "out" / "strikes.geojson")
@@ -250,7 +253,10 @@ def test_kml_is_escaped_valid_xml_with_folders_and_timespans(exported):
     assert len(folders["deployments"]) == 2 and len(folders["statements"]) == 2
     dangerous = next(p for p in folders["deployments"] if "HYPERLINK" in p.find(f"{KML}name").text)
     assert dangerous.find(f"{KML}name").text == '=HYPERLINK("http://evil.example","click")'
-    assert dangerous.find(f"{KML}description").text.startswith('<b>Bold & brave</b> "quoted"')
+    description = dangerous.find(f"{KML}description").text  # HTML to Google Earth: escaped data, our tags
+    assert description.startswith('<h3>=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;)</h3>'
+                                  '&lt;b&gt;Bold &amp; brave&lt;/b&gt; &quot;quoted&quot;')
+    assert _html_tags(description) == ["h3", "br"]
     assert dangerous.find(f"{KML}TimeSpan/{KML}begin").text == "2021-02-10"
     data = {d.get("name"): d.text for d in dangerous.iter(f"{KML}SimpleData")}
     assert data["id"] == "fx-dangerous-cells" and data["actors"] == "hezbollah;saa"
@@ -260,6 +266,44 @@ def test_kml_is_escaped_valid_xml_with_folders_and_timespans(exported):
     assert depot.find(f"{KML}TimeSpan/{KML}end") is None  # active facility: open-ended
     multi = folders["operations"][0].find(f"{KML}MultiGeometry")
     assert len(multi.findall(f"{KML}Point")) == 2
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append(tag)
+
+
+def _html_tags(html: str) -> list[str]:
+    """The distinct element tags an HTML renderer would build from ``html`` (in order of appearance)."""
+    parser = _Tags()
+    parser.feed(html)
+    return list(dict.fromkeys(parser.tags))
+
+
+def test_kml_description_is_escaped_html_so_report_text_runs_nothing(tmp_path, fake_gazetteer):
+    data = copy_data(tmp_path)
+    outlet = "<img src=x onerror=alert('outlet')>"
+    edit_record(data, "fx-strike-tanf", summary="<script>alert(1)</script>\nline two",
+                sources=[{"report": "fx003", "outlet": outlet}])
+    ds = load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    export_dataset(ds, tmp_path / "out", ["kml"], kinds=["strike"])
+    root = ET.parse(tmp_path / "out" / "desert-atlas.kml").getroot()
+    mark = next(p for p in root.iter(f"{KML}Placemark") if p.find(f"{KML}name").text == "Drone attack near al-Tanf")
+    description = mark.find(f"{KML}description").text  # after one XML parse: what Google Earth renders as HTML
+    assert "&lt;img src=x onerror=alert(&#x27;outlet&#x27;)&gt;" in description
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>line two" in description
+    assert "<img" not in description and "<script" not in description
+    assert _html_tags(description) == ["h3", "br"]
+    assert html.unescape(description.split("</h3>", 1)[1].replace("<br>", "\n")).startswith(
+        "<script>alert(1)</script>\nline two\nSource: " + outlet)  # the reader sees the characters
+    data_values = {d.get("name"): d.text for d in mark.iter(f"{KML}SimpleData")}
+    assert data_values["source_outlet"] == outlet  # attributes stay plain text for GIS readers
+    styles = root.findall(f"{KML}Document/{KML}Style/{KML}BalloonStyle/{KML}text")
+    assert styles and {s.text for s in styles} == {"$[description]"}  # balloons show only the escaped HTML
 
 
 def test_kml_reads_back_with_gdal(exported):

@@ -5,11 +5,16 @@ no records) and keeps report texts in a temp folder through ``$DESERT_ATLAS_REPO
 """
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
+import shapely
 import yaml
 
 from geo import review
@@ -174,3 +179,189 @@ def test_a_failed_write_leaves_the_queue_as_it_was(data, real_gazetteer, monkeyp
     with pytest.raises(OSError):
         review.reject(cand["id"], data_dir=data)
     assert _files(data) == before  # no half-written queue, no temp file left behind
+
+
+# --- concurrent and interrupted decisions ----------------------------------------------------------
+def test_concurrent_decisions_and_ingest_are_all_kept(data, real_gazetteer, tmp_path, monkeypatch):
+    queue = _queue(data, real_gazetteer, GOLAN)
+    first, second = _pick(queue, "strike"), _pick(queue, "statement")
+    third = _pick(queue, "deployment")
+    incoming = Ingester(gazetteer=real_gazetteer, data_dir=data).ingest_file(BADIA, Source(published=PUBLISHED))
+    real_validate = review.validate_change
+
+    def slow_validate(*args, **kwargs):  # the real check, as slow as on a big data folder
+        real_validate(*args, **kwargs)
+        time.sleep(0.4)
+
+    monkeypatch.setattr(review, "validate_change", slow_validate)
+    start = threading.Barrier(4)
+    results: dict[str, object] = {}
+
+    def run(name, fn, *args, **kwargs):
+        start.wait()
+        try:
+            results[name] = fn(*args, **kwargs)
+        except Exception as exc:  # reported below, with the others' outcome
+            results[name] = exc
+
+    threads = [
+        threading.Thread(target=run, args=("accept 1", review.accept, first["id"]),
+                         kwargs={"data_dir": data, "gazetteer": real_gazetteer}),
+        threading.Thread(target=run, args=("accept 2", review.accept, second["id"]),
+                         kwargs={"data_dir": data, "gazetteer": real_gazetteer}),
+        threading.Thread(target=run, args=("reject", review.reject, third["id"]), kwargs={"data_dir": data}),
+        threading.Thread(target=run, args=("ingest", review.add_results, [incoming]), kwargs={"data_dir": data}),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(isinstance(v, Exception) for v in results.values()), results
+
+    after = review.load_queue(data)
+    assert after.get(first["id"])["status"] == "accepted" and after.get(second["id"])["status"] == "accepted"
+    assert after.get(third["id"])["status"] == "rejected"
+    assert results["ingest"].added == len(incoming.candidates)
+    assert {c["id"] for c in incoming.candidates} <= {c["id"] for c in after.candidates}
+    written = yaml.safe_load((data / "events" / review.ACCEPTED_FILE).read_text(encoding="utf-8"))
+    assert sorted(r["id"] for r in written) == sorted([results["accept 1"], results["accept 2"]])
+    assert {r.id for r in _load(data, real_gazetteer, tmp_path).records} == set(r["id"] for r in written)
+
+
+def _fail_once_on(monkeypatch, name: str) -> None:
+    """Make the next ``os.replace`` onto a file called ``name`` fail (a full disk at the worst moment)."""
+    real_replace = os.replace
+    failed = []
+
+    def replace(src, dst):
+        if Path(dst).name == name and not failed:
+            failed.append(dst)
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr("geo._atomic.os.replace", replace)
+
+
+def test_an_accept_interrupted_before_the_queue_is_finished_by_retrying(data, real_gazetteer, tmp_path, monkeypatch):
+    queue = _queue(data, real_gazetteer, GOLAN)
+    cand = _pick(queue, "strike")
+    _fail_once_on(monkeypatch, "queue.yaml")
+    with pytest.raises(OSError):
+        review.accept(cand["id"], data_dir=data, gazetteer=real_gazetteer, edits={"title": "First try"})
+    # The record and its report were written, the queue (written last) still says "candidate".
+    assert review.load_queue(data).get(cand["id"])["status"] == "candidate"
+    assert [r.title for r in _load(data, real_gazetteer, tmp_path).records] == ["First try"]
+
+    record_id = review.accept(cand["id"], data_dir=data, gazetteer=real_gazetteer, edits={"title": "First try"})
+    records = _load(data, real_gazetteer, tmp_path).records
+    assert [(r.id, r.title) for r in records] == [(record_id, "First try")]  # not accepted twice
+    entry = review.load_queue(data).get(cand["id"])
+    assert entry["status"] == "accepted" and entry["review"]["record"] == record_id
+    assert not list(data.rglob("*.tmp*"))
+
+
+def test_a_merge_interrupted_before_the_queue_is_finished_by_retrying(data, real_gazetteer, tmp_path, monkeypatch):
+    queue = _queue(data, real_gazetteer, GOLAN, BADIA)
+    target = review.accept(_pick(queue, "deployment")["id"], data_dir=data, gazetteer=real_gazetteer)
+    other = _pick(queue, "facility")
+    _fail_once_on(monkeypatch, "queue.yaml")
+    with pytest.raises(OSError):
+        review.merge_into(other["id"], target, data_dir=data, gazetteer=real_gazetteer)
+    review.merge_into(other["id"], target, data_dir=data, gazetteer=real_gazetteer)
+    rec = next(r for r in _load(data, real_gazetteer, tmp_path).records if r.id == target)
+    spans = [(e.report, e.start, e.end) for e in rec.evidence]
+    assert len(spans) == len(set(spans)) and len({s.report for s in rec.sources}) == len(rec.sources)
+    assert review.load_queue(data).get(other["id"])["status"] == "merged"
+
+
+# --- the review form -------------------------------------------------------------------------------
+def _form_of(cand: dict) -> dict:
+    """The form's values as the review page first shows them for ``cand``."""
+    place = cand.get("place")
+    return {"kind": cand["kind"], "subtype": cand.get("subtype"), "title": str(cand.get("title") or ""),
+            "summary": str(cand.get("summary") or ""), "actors": list(cand.get("actors") or []),
+            "place": "; ".join(place) if isinstance(place, list) else str(place or ""),
+            "place_context": str(cand.get("place_context") or ""), "date_start": str(cand.get("date_start") or ""),
+            "date_end": str(cand.get("date_end") or ""), "date_precision": cand.get("date_precision"),
+            "status": cand["review"]["facility_status"] if cand["kind"] == "facility" else None}
+
+
+def test_an_untouched_form_edits_nothing(data, real_gazetteer):
+    queue = _queue(data, real_gazetteer, GOLAN, BADIA)
+    assert {c["kind"] for c in queue.pending()} >= {"facility", "movement", "strike", "statement"}
+    for cand in queue.pending():
+        assert review.edits_from_form(cand, **_form_of(cand)) == {}, cand["id"]
+
+
+def test_form_edits_of_a_movement_redraw_its_route(data, real_gazetteer, tmp_path):
+    queue = _queue(data, real_gazetteer, BADIA)
+    cand = _pick(queue, "movement")
+    assert isinstance(cand["route"], list) and len(cand["route"]) == 2
+    form = {**_form_of(cand), "place": " bukamal ;  tadmur ", "title": "Trucks from Bukamal to Tadmur",
+            "date_end": "  "}
+    edits = review.edits_from_form(cand, **form)
+    assert edits == {"title": "Trucks from Bukamal to Tadmur", "place": ["bukamal", "tadmur"],
+                     "route": ["bukamal", "tadmur"], "date_end": None}
+    record_id = review.accept(cand["id"], edits=edits, data_dir=data, gazetteer=real_gazetteer)
+    rec = next(r for r in _load(data, real_gazetteer, tmp_path).records if r.id == record_id)
+    tadmur = real_gazetteer.get("palmyra")
+    end = rec.geometry.coords[-1]
+    assert rec.geometry.geom_type == "LineString" and abs(end[0] - tadmur.lon) < 0.05 and abs(end[1] - tadmur.lat) < 0.05
+    assert review.load_queue(data).get(cand["id"])["review"]["edited"] == ["date_end", "place", "route", "title"]
+
+    one_place = review.edits_from_form(cand, **{**_form_of(cand), "place": "bukamal"})
+    assert one_place == {"place": "bukamal", "route": None}  # a route needs two places: drawn at the place
+    as_strike = review.edits_from_form(cand, **{**_form_of(cand), "kind": "strike", "subtype": None})
+    assert as_strike == {"kind": "strike", "subtype": None}  # record_from_candidate drops a strike's route
+
+
+def test_a_subtype_outside_the_common_list_is_offered_and_kept(data, real_gazetteer, tmp_path):
+    queue = _queue(data, real_gazetteer, BADIA)
+    cand = _pick(queue, "movement")
+    cand["subtype"] = "transfer"
+    review._commit(data, {}, queue)  # as if the ingester (or an analyst's hand) had written it
+    assert review.subtype_choices("movement", "transfer") == [None, "weapons_transfer", "equipment_transfer",
+                                                              "fighters_transfer", "transfer"]
+    assert review.subtype_choices("strike", "airstrike") == [None, "airstrike", "drone_attack", "shelling"]
+    cand = review.load_queue(data).get(cand["id"])
+    options = review.subtype_choices(cand["kind"], cand["subtype"])
+    edits = review.edits_from_form(cand, **{**_form_of(cand), "subtype": options[options.index("transfer")]})
+    record_id = review.accept(cand["id"], edits=edits, data_dir=data, gazetteer=real_gazetteer)
+    rec = next(r for r in _load(data, real_gazetteer, tmp_path).records if r.id == record_id)
+    assert rec.subtype == "transfer"
+
+
+def test_report_text_is_the_stored_text_of_a_queued_report(data, real_gazetteer):
+    queue = _queue(data, real_gazetteer, GOLAN)
+    report_id = queue.pending()[0]["sources"][0]["report"]
+    assert review.report_text(queue, report_id) == GOLAN.read_bytes().decode("utf-8")
+    assert review.report_text(queue, "no-such-report") is None
+
+
+# --- the review page's loaders ---------------------------------------------------------------------
+def test_shared_loaders_rebuild_the_gazetteer_when_boundaries_are_imported(tmp_path, monkeypatch):
+    from gazetteer import load_gazetteer
+    from gazetteer import settings as gz_settings
+    from geo import _loaders
+
+    monkeypatch.setattr(gz_settings, "LOCAL_DIR", tmp_path / "home")
+    _loaders.load_gz.clear()
+    try:
+        before = _loaders.boundaries_stamp()
+        old = _loaders.load_gz(before)
+        assert _loaders.load_gz(before) is old and old.boundaries is None  # cached while nothing changes
+        square = {"type": "Polygon", "coordinates": [[[36.0, 33.3], [36.6, 33.3], [36.6, 33.7], [36.0, 33.7],
+                                                      [36.0, 33.3]]]}
+        path = tmp_path / "home" / "boundaries" / "admin1.geojson"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps({"type": "FeatureCollection", "source": "test boundaries", "features": [
+            {"type": "Feature", "properties": {"pcode": "SY01"}, "geometry": square}]}), encoding="utf-8")
+        after = _loaders.boundaries_stamp()
+        assert after != before
+        new = _loaders.load_gz(after)
+        assert new is not old and new.boundaries == "test boundaries"
+        assert new.get("SY01").geometry.equals(shapely.geometry.shape(square))
+        assert load_gazetteer() is new  # the rest of the process sees the same, current gazetteer
+    finally:
+        _loaders.load_gz.clear()
+        load_gazetteer.cache_clear()  # the next user rebuilds without the test's boundaries

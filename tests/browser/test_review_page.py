@@ -1,4 +1,4 @@
-"""The review page as an analyst uses it: accept a proposed candidate, then find it on the map.
+"""The review page as an analyst uses it: accept a proposed candidate, find it on the map, reject another.
 
 Real Chromium against ``streamlit run app.py`` with no network.  The app serves a private copy
 of the shared fixture data (``$DESERT_ATLAS_DATA``) into which one of our fixture reports was
@@ -18,6 +18,7 @@ import yaml
 from geo.dataset import load_dataset
 from geo.filtering import filter_records
 from geo.mapping import mapped_mask
+from geo.review import load_queue
 from geo.timeline import dataset_span
 
 
@@ -65,6 +66,7 @@ def review_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_accepting_a_candidate_puts_it_on_the_map(review_app, browser_page, page_log, leaflet):
     page, url, data = browser_page, review_app["url"], review_app["data"]
+    first = load_queue(data).pending()[0]  # the candidate the page selects first
     page.goto(url)
     assert leaflet.wait_count(page, lambda n: n == review_app["before"]) == review_app["before"]
 
@@ -77,6 +79,17 @@ def test_accepting_a_candidate_puts_it_on_the_map(review_app, browser_page, page
     accepted = yaml.safe_load((data / "events" / "accepted.yaml").read_text(encoding="utf-8"))
     assert len(accepted) == 1
     assert _on_map(data, review_app["reports"]) == review_app["before"] + 1
+    # The untouched form changed nothing: the record is the candidate as proposed (subtype included).
+    entry = load_queue(data).get(first["id"])
+    assert entry["status"] == "accepted" and entry["review"]["edited"] == []
+    assert (accepted[0]["kind"], accepted[0].get("subtype"), accepted[0]["title"]) == \
+        (first["kind"], first.get("subtype"), first["title"])
+
+    second = load_queue(data).pending()[0]  # now selected
+    page.get_by_role("tab", name="Reject").click()
+    page.get_by_role("button", name="Reject", exact=True).click()
+    page.get_by_text(f"Rejected {second['id']}", exact=False).wait_for(timeout=60_000)
+    assert load_queue(data).get(second["id"])["status"] == "rejected"
 
     page.goto(url)
     assert leaflet.wait_count(page, lambda n: n == review_app["before"] + 1) == review_app["before"] + 1
