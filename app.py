@@ -18,7 +18,7 @@ from geo import mapping, settings, timeline
 from geo._loaders import boundaries_stamp, load_background, load_data, load_gz
 from geo.dataset import data_fingerprint
 from geo.errors import GeoError
-from geo.filtering import filter_records
+from geo.filtering import filter_records, present_values
 from geo.model import KIND_LAYERS
 
 MAP_HEIGHT = 620
@@ -37,12 +37,7 @@ st.set_page_config(page_title="Desert Atlas", page_icon="🗺️", layout="wide"
 @st.cache_resource(show_spinner=False, max_entries=3)
 def filter_options(path: str, fingerprint: str, stamp: float) -> tuple[list[str], list[str], list[str]]:
     """Actor ids, kinds and outlets present in the data (once per dataset, not per rerun)."""
-    frame = load_data(path, fingerprint, stamp).frame
-    actors = sorted(str(a) for a in frame["actors"].explode().dropna().unique())
-    kinds = [k for k in KIND_LAYERS if k in set(frame["kind"].unique())]
-    outlets = sorted({o.strip() for v in frame["source_outlet"].dropna().unique() for o in str(v).split(";")
-                      if o.strip()})
-    return actors, kinds, outlets
+    return present_values(load_data(path, fingerprint, stamp).frame)
 
 
 def _step(direction: int, bounds: tuple[Any, Any]) -> bool:
@@ -150,20 +145,9 @@ with chart_col:
     if counts.empty:
         st.caption("No records match the filters.")
     else:
-        import altair as alt
-
         colors = mapping.actor_colors(ds.actors)
-        domain = sorted(counts["actor"].unique())
         by_name = {names.get(a, a): colors[a] for a in used_actors}
-        bars = alt.Chart(counts).mark_bar().encode(
-            x=alt.X("period:T", title="start of the reported range"),
-            y=alt.Y("sum(count):Q", title="records"),
-            color=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=[by_name.get(a, "#777777") for a in domain]),
-                            legend=alt.Legend(orient="bottom", columns=3, title=None)),
-            tooltip=["period:T", "actor:N", "count:Q"])
-        band = alt.Chart(pd.DataFrame({"start": [pd.Timestamp(window[0])], "end": [pd.Timestamp(window[1])]})
-                         ).mark_rect(opacity=0.12, color="#333333").encode(x="start:T", x2="end:T")
-        st.altair_chart(band + bars, width="stretch")
+        st.altair_chart(timeline.actor_chart(counts, by_name, window), width="stretch")
         st.caption("Shaded: the time window. Bars count records passing the filters by the start of their "
                    "reported date range (a record with several actors counts for each).")
 with download_col:

@@ -97,6 +97,17 @@ def _any_token(joined: pd.Series, tokens: list[str], sep: str, *, case: bool = T
     return joined.str.contains(pattern, regex=True, case=case, na=False).to_numpy(dtype=bool)
 
 
+def present_values(frame: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """Actor ids, kinds (in model order) and source outlets that occur in ``frame``: the choices
+    a filter can offer without leading to an empty view."""
+    actors = sorted(str(a) for a in frame["actors"].explode().dropna().unique())
+    present = set(frame["kind"].unique())
+    kinds = [k for k in KIND_LAYERS if k in present]
+    outlets = sorted({o.strip() for v in frame["source_outlet"].dropna().unique() for o in str(v).split(";")
+                      if o.strip()})
+    return actors, kinds, outlets
+
+
 def filter_records(
     frame: pd.DataFrame,
     *,

@@ -99,6 +99,23 @@ def counts_by_actor(frame: pd.DataFrame, actor_names: dict[str, str] | None = No
     return counts
 
 
+def actor_chart(counts: pd.DataFrame, colors: dict[str, str], window: tuple[date, date]) -> Any:
+    """Stacked bars of ``counts`` (from :func:`counts_by_actor`) in the actors' map colours, with
+    the time window shaded behind them. Altair ships with Streamlit and needs no network."""
+    import altair as alt  # lazy: only the dashboard draws charts
+
+    domain = sorted(counts["actor"].unique())
+    bars = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("period:T", title="start of the reported range"),
+        y=alt.Y("sum(count):Q", title="records"),
+        color=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=[colors.get(a, "#777777") for a in domain]),
+                        legend=alt.Legend(orient="bottom", columns=3, title=None)),
+        tooltip=["period:T", "actor:N", "count:Q"])
+    band = alt.Chart(pd.DataFrame({"start": [pd.Timestamp(window[0])], "end": [pd.Timestamp(window[1])]})
+                     ).mark_rect(opacity=0.12, color="#333333").encode(x="start:T", x2="end:T")
+    return band + bars
+
+
 def coarse_mask(frame: pd.DataFrame) -> np.ndarray:
     """Records whose date is known only to a week, month or year (shown over their possible range)."""
     return frame["date_precision"].fillna("day").to_numpy(dtype=object) != "day"

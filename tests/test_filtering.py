@@ -101,3 +101,15 @@ def test_filters_combine_on_100k_rows():  # speed is measured in benchmarks, not
                          kinds=["facility", "strike"], min_confidence=0.3)
     assert 0 < len(out) < len(big)
     assert (out["confidence"] >= 0.3).all() and out["kind"].isin(["facility", "strike"]).all()
+
+
+def test_present_values_offers_only_what_occurs(frame):
+    from geo.filtering import present_values
+    from geo.model import KINDS
+
+    actors, kinds, outlets = present_values(frame)
+    assert set(actors) == set(frame["actors"].explode().dropna())
+    assert kinds == [k for k in KINDS if k in set(frame["kind"])]  # model order, nothing absent
+    assert "Second Fixture Daily" in outlets
+    for outlet in outlets:  # every offered outlet leads to a non-empty view
+        assert len(filter_records(frame, outlets=[outlet])) > 0
