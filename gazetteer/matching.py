@@ -25,6 +25,8 @@ _TRIGRAM_TOP = 48
 #: A skeleton or neighbourhood candidate scoring at least this ends the search before the trigram
 #: stage (one edit in an 8-letter key scores 87.5; two edits in a 12-letter key about 83).
 _GOOD_ENOUGH = 80.0
+#: A candidate sharing the query's skeleton and scoring this much ends the search at once.
+_SKELETON_SURE = 90.0
 #: Added to the score of a candidate with the query's consonant skeleton.
 _SKELETON_BONUS = 8.0
 
@@ -116,13 +118,16 @@ class NameIndex:
             self._build_blocks()
         cutoff = settings.FUZZY_CUTOFF if cutoff is None else cutoff
         sk = skeleton(key)
-        pool = set(self._skeletons.get(sk, ()))
-        neighbours = self._neighbours
-        for d in _deletes(key):
-            hit = neighbours.get(d)
-            if hit:
-                pool.update(hit)
-        found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+        pool = self._skeletons.get(sk, ())
+        found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit) if pool else []
+        if not found or found[0][1] < _SKELETON_SURE:
+            pool = set(pool)
+            neighbours = self._neighbours
+            for d in _deletes(key):
+                hit = neighbours.get(d)
+                if hit:
+                    pool.update(hit)
+            found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         if not found or found[0][1] < _GOOD_ENOUGH:
             found = self._trigram_search(key, limit, cutoff, found)
         # Same consonants, other vowels is the commonest transliteration slip: rank it higher.
