@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from _seeds import require_seeds
+from _requires import require_seeds
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

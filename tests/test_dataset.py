@@ -224,15 +224,15 @@ def test_seed_evidence_hashes_match_seed_reports(real_gazetteer, seeds_dir):
 
 
 def test_seeds_helper_fails_under_ci_and_skips_otherwise(monkeypatch, tmp_path):
-    import _seeds
+    import _requires
 
-    monkeypatch.setattr(_seeds, "SHARED_SEEDS", tmp_path / "absent")
+    monkeypatch.setattr(_requires, "SHARED_SEEDS", tmp_path / "absent")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
-        _seeds.require_seeds()
+        _requires.require_seeds()
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
-        _seeds.require_seeds()
+        _requires.require_seeds()
 
 
 def test_place_id_wins_over_place_and_explicit_precision_overrides(tmp_path, fake_gazetteer):

@@ -11,9 +11,9 @@ import pytest
 
 from gazetteer import DataError, build, settings
 from gazetteer.online import OnlineGeocoder
+from _requires import OCHA_BOUNDARIES, require
 
 ROOT = Path(__file__).resolve().parent.parent
-OCHA = ROOT.parent / "shared" / "boundaries" / "syr_admin1_ocha_codab_v02.geojson"
 
 
 def run(*args: str, stdin: str | None = None, home: Path | None = None) -> subprocess.CompletedProcess:
@@ -91,11 +91,7 @@ def test_import_geonames_rejects_a_file_that_is_not_a_dump(local_home, tmp_path)
 
 @pytest.fixture
 def ocha_file():
-    if not OCHA.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{OCHA} is missing in CI")
-        pytest.skip("../shared/boundaries is not beside the project")
-    return OCHA
+    return require(OCHA_BOUNDARIES, "OCHA's boundaries file")
 
 
 def test_import_boundaries_sharpens_countryside_footprints(local_home, ocha_file):

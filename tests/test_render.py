@@ -18,10 +18,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from _requires import CHROMIUM, OCHA_BOUNDARIES, require
+
 from geo.render import RenderError, parse_bbox, render_dataset, render_figure, render_file, render_png
 
 REPO = Path(__file__).resolve().parent.parent
-BOUNDARIES = REPO.parent / "shared" / "boundaries" / "syr_admin1_ocha_codab_v02.geojson"
 RUSSIA = (0xD5, 0x5E, 0x00)  # data/actors.yaml colour of "russia"
 US_COALITION = (0x00, 0x72, 0xB2)
 SMALL = {"width": 900, "dpi": 100}
@@ -250,16 +251,13 @@ def test_scale_bar_is_in_true_kilometres(dataset):
 
 # --- imported governorate boundaries ---------------------------------------------------------------------
 def test_imported_governorates_are_drawn_and_credited(dataset, tmp_path, monkeypatch):
-    if not BOUNDARIES.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but the boundaries file is missing: {BOUNDARIES}")
-        pytest.skip(f"no boundaries file at {BOUNDARIES}")
+    require(OCHA_BOUNDARIES, "OCHA's boundaries file")
     from gazetteer import settings as gz_settings
     from gazetteer.gazetteer import build
     from gazetteer.importers import import_boundaries
 
     monkeypatch.setattr(gz_settings, "LOCAL_DIR", tmp_path)
-    import_boundaries(BOUNDARIES, source="OCHA COD-AB v02, CC BY 3.0 IGO")
+    import_boundaries(OCHA_BOUNDARIES, source="OCHA COD-AB v02, CC BY 3.0 IGO")
     gz = build()
     fig = render_figure(dataset.frame, zones=dataset.zones, actors=dataset.actors, gazetteer=gz, **SMALL)
     assert any(c.get_gid() == "governorates" and len(c.get_paths()) == 14 for c in fig.axes[0].collections)
@@ -271,10 +269,7 @@ def test_imported_governorates_are_drawn_and_credited(dataset, tmp_path, monkeyp
 # --- --browser -------------------------------------------------------------------------------------------
 @pytest.mark.browser
 def test_browser_screenshot_of_the_dashboard_map(tmp_path):
-    if not Path("/usr/bin/chromium").exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but /usr/bin/chromium is missing")
-        pytest.skip("no Chromium at /usr/bin/chromium")
+    require(CHROMIUM, "Debian's chromium")
     out = tmp_path / "web.png"
     done = _run_cli("--browser", "--out", str(out), "--width", "900", "--start", "2015-09", "--end", "2015-10")
     assert done.returncode == 0, done.stderr

@@ -23,8 +23,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from _requires import CHROMIUM, require
 
-from _dashboard import (CHROMIUM, CHROMIUM_ARGS, FIXTURES, LOCAL_HOSTS, LOCAL_SCHEMES, REPO_ROOT, XSS_RECORD,
+from _dashboard import (CHROMIUM_ARGS, FIXTURES, LOCAL_HOSTS, LOCAL_SCHEMES, REPO_ROOT, XSS_RECORD,
                         streamlit_app, write_dashboard_data)
 
 
@@ -66,11 +67,7 @@ def app_url(app_env: dict[str, str]) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = f"Debian chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set: {message}")
-        pytest.skip(message)
+    require(CHROMIUM, "Debian's chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
