@@ -332,30 +332,14 @@ def render_bytes(frame: pd.DataFrame, *, format: str = "png", **options: Any) ->
         return _save(render_figure(frame, **options), fmt)
 
 
-def render_png(
-    frame: pd.DataFrame,
-    *,
-    zones: pd.DataFrame | None = None,
-    start: Any = None,
-    end: Any = None,
-    title: str | None = None,
-    width: int = DEFAULT_WIDTH_PX,
-    dpi: int = DEFAULT_DPI,
-    filters_caption: str | None = None,
-    bbox: str | Sequence[float] | None = None,
-    actors: Mapping[str, Any] | None = None,
-    gazetteer: Any = None,
-    total: int | None = None,
-) -> bytes:
+def render_png(frame: pd.DataFrame, **options: Any) -> bytes:
     """PNG bytes of the map of ``frame`` — the dashboard's "PNG of this view" button.
 
-    Same drawing as ``python -m geo render``.  ``frame``: the view's rows of ``Dataset.frame``;
-    ``zones``: ``Dataset.zones``; ``start``/``end``: the window (dates or ISO strings, for the
-    caption and re-applied to ``frame``); ``filters_caption``: how the view was filtered, in
-    words; ``width`` in pixels, ``dpi`` for the print size; ``actors``: ``Dataset.actors``.
+    Same drawing as ``python -m geo render``; the keyword options are :func:`render_figure`'s
+    (``zones``, ``start``/``end``, ``title``, ``width``, ``dpi``, ``filters_caption``, ``bbox``,
+    ``actors``, ``gazetteer``, ``total``).
     """
-    return render_bytes(frame, format="png", zones=zones, start=start, end=end, title=title, width=width, dpi=dpi,
-                        filters_caption=filters_caption, bbox=bbox, actors=actors, gazetteer=gazetteer, total=total)
+    return render_bytes(frame, format="png", **options)
 
 
 def check_output_path(path: str | os.PathLike[str]) -> tuple[Path, str]:
