@@ -8,6 +8,9 @@ text is untrusted: it is shown with ``st.text``/``st.code`` (never as HTML or Ma
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
@@ -21,6 +24,19 @@ from geo.model import DATE_PRECISIONS, KINDS, STATUSES
 MAP_HEIGHT = 460
 
 st.set_page_config(page_title="Desert Atlas — review", page_icon="🗺️", layout="wide")
+
+
+def _decide(action: Callable[[], Any], failure: str, success: Callable[[Any], str]) -> None:
+    """Run a review decision; show the validator's message if it is refused, else rerun with news."""
+    try:
+        result = action()
+    except GeoError as exc:  # e.g. the record would not validate, or another session decided first
+        st.error(failure)
+        st.code(str(exc), language=None)
+    else:
+        st.session_state["review_message"] = success(result)
+        st.rerun()
+
 
 stamp = boundaries_stamp()
 folder = settings.data_dir()
@@ -131,14 +147,9 @@ with accept_tab:
         edits = review.edits_from_form(cand, kind=kind, subtype=subtype, title=title, summary=summary, actors=actors,
                                        place=place, place_context=context, date_start=start, date_end=end,
                                        date_precision=precision, status=status)
-        try:
-            record_id = review.accept(chosen_id, edits=edits, data_dir=folder, gazetteer=gz)
-        except GeoError as exc:
-            st.error("Not accepted: the record would not validate.")
-            st.code(str(exc), language=None)
-        else:
-            st.session_state["review_message"] = f"Accepted as {record_id} (events/{review.ACCEPTED_FILE})."
-            st.rerun()
+        _decide(lambda: review.accept(chosen_id, edits=edits, data_dir=folder, gazetteer=gz),
+                "Not accepted: the record would not validate.",
+                lambda record_id: f"Accepted as {record_id} (events/{review.ACCEPTED_FILE}).")
 
 with merge_tab:
     records = ds.frame.sort_values("id")
@@ -148,23 +159,11 @@ with merge_tab:
     target = st.selectbox("Existing record", options, format_func=lambda i: f"{titles.get(i, '')} · {i}",
                           key="merge_target")
     if st.button("Add this evidence to the record", key="merge_button", disabled=not options):
-        try:
-            changed = review.merge_into(chosen_id, target, data_dir=folder, gazetteer=gz)
-        except GeoError as exc:
-            st.error("Not merged.")
-            st.code(str(exc), language=None)
-        else:
-            st.session_state["review_message"] = f"Evidence added to {target} ({changed})."
-            st.rerun()
+        _decide(lambda: review.merge_into(chosen_id, target, data_dir=folder, gazetteer=gz), "Not merged.",
+                lambda changed: f"Evidence added to {target} ({changed}).")
 
 with reject_tab:
     reason = st.text_input("Why (optional)", key="reject_reason")
     if st.button("Reject", key="reject_button"):
-        try:
-            review.reject(chosen_id, reason=reason or None, data_dir=folder)
-        except GeoError as exc:  # e.g. decided meanwhile in another session
-            st.error("Not rejected.")
-            st.code(str(exc), language=None)
-        else:
-            st.session_state["review_message"] = f"Rejected {chosen_id}; it will not be proposed again."
-            st.rerun()
+        _decide(lambda: review.reject(chosen_id, reason=reason or None, data_dir=folder), "Not rejected.",
+                lambda _: f"Rejected {chosen_id}; it will not be proposed again.")
