@@ -1,7 +1,7 @@
 """Desert Atlas dashboard: the dataset on an offline map, with a time window, filters and sources.
 
 Run with ``streamlit run app.py``.  Layout and widgets only: loading is cached and keyed on the
-data's fingerprint, filtering is ``geo.filtering``, map building is ``geo.mapping``.
+data's fingerprint, filtering is ``geo.core.filtering``, map building is ``geo.outputs.webmap.mapping``.
 The data folder is ``geo.settings.data_dir()`` (``$DESERT_ATLAS_DATA`` when set).
 """
 from __future__ import annotations
@@ -14,12 +14,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import mapping, settings, timeline
-from geo._loaders import boundaries_stamp, load_background, load_data, load_gz
-from geo.dataset import data_fingerprint
+from geo import settings
+from geo.outputs.webmap import mapping
+from geo.core import timeline
+from dashboard.loaders import boundaries_stamp, load_background, load_data, load_gz
+from geo.core.dataset import data_fingerprint
 from geo.errors import GeoError
-from geo.filtering import filter_records, present_values
-from geo.model import KIND_LAYERS
+from geo.core.filtering import filter_records, present_values
+from geo.core.model import KIND_LAYERS
 
 MAP_HEIGHT = 620
 TABLE_MAX_ROWS = 5_000
@@ -158,7 +160,7 @@ with download_col:
                        on_click="ignore", key="download_geojson")
 
     def _png() -> bytes:  # matplotlib is imported only when the button is used
-        from geo import render
+        from geo.outputs.static import render
 
         caption = render.describe_filters(actors=pick_actors, kinds=pick_kinds, actor_names=names)
         return render.render_png(visible, zones=ds.zones, start=window[0], end=window[1], title="Desert Atlas",

@@ -38,11 +38,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    from geo import mapping
-    from geo._map_js import js_literal
-    from geo.filtering import filter_records
+    from geo.outputs.webmap import mapping
+    from geo.outputs.webmap.js import js_literal
+    from geo.core.filtering import filter_records
     from geo.synthetic import synthetic_frame
-    from geo.timeline import dataset_span
+    from geo.core.timeline import dataset_span
 
     frame = synthetic_frame(args.rows, seed=args.seed)
     lo, hi = dataset_span(frame)

@@ -21,8 +21,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    from geo._geojson import write_feature_collection
-    from geo.export import record_layer
+    from geo.outputs.export.geojson import write_feature_collection
+    from geo.outputs.export.writers import record_layer
     from geo.synthetic import synthetic_frame
 
     layer = record_layer(synthetic_frame(args.rows, seed=args.seed))

@@ -35,7 +35,7 @@ FALLBACK = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "ingest"
 
 
 def _keys(gz: Any, query: str, context: str | None = None) -> frozenset[str]:
-    from geo._ingest_places import resolution_keys
+    from geo.ingest.places import resolution_keys
 
     res = gz.resolve(query, context=context)
     return resolution_keys(res) if res.resolved else frozenset()
@@ -44,8 +44,8 @@ def _keys(gz: Any, query: str, context: str | None = None) -> frozenset[str]:
 def seed_truth(gz: Any, data_dir: Path | None = None) -> dict[str, dict[str, Any]]:
     """Per seed report id: its file name and the curated records with the key sets of their places."""
     from geo import settings
-    from geo._problems import ProblemLog
-    from geo._yaml import read_yaml_list
+    from geo.core.problems import ProblemLog
+    from geo.store.yamlio import read_yaml_list
 
     root = Path(data_dir) if data_dir is not None else settings.data_dir()
     log = ProblemLog()
@@ -119,9 +119,9 @@ class NaiveScanner:
 
 def main() -> int:
     from gazetteer import load_gazetteer
-    from gazetteer import _geodesy
-    from geo._ingest_text import tokenize
-    from geo.ingest import Ingester
+    from gazetteer import geodesy
+    from geo.ingest.text import tokenize
+    from geo.ingest.ingester import Ingester
 
     gz = load_gazetteer()
     t0 = time.perf_counter()
@@ -184,7 +184,7 @@ def main() -> int:
 
     def cold_pass() -> None:
         ingester.places.clear_cache()
-        _geodesy._aeqd.cache_clear()
+        geodesy._aeqd.cache_clear()
         full_pass()
 
     bench(NAME, "cold_ms_per_1000_words", best_of(cold_pass, repeat=3) * 1000 * per_k)

@@ -14,7 +14,7 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
-from . import _geodesy, loading, precision, settings
+from . import geodesy, loading, precision, settings
 from .matching import NameIndex
 from .model import Alternative, Place, Resolution
 from .phrases import Relation, parse, strip_generic
@@ -145,7 +145,7 @@ class Gazetteer:
             bonus = 0.0
             if govs and (place.governorate in govs or place.id in govs):
                 bonus += 20.0
-            if footprint is not None and not place.is_area and footprint.intersects(_geodesy.point(place.lon, place.lat)):
+            if footprint is not None and not place.is_area and footprint.intersects(geodesy.point(place.lon, place.lat)):
                 bonus += 10.0
             prominence = (2.0 if not place.id.startswith("gn:") else 0.0) + min((place.population or 0) / 1e6, 1.0)
             return (s + bonus, prominence)
@@ -233,7 +233,7 @@ class Gazetteer:
                               context=context, note=f"anchor {a!r} of the phrase is unresolved",
                               parse={"phrase": rel.phrase, "relation": rel.kind, "anchors": list(rel.anchors)})
         geom, point, ftype, name = self._footprint(rel, anchors)
-        radius = _geodesy.equivalent_radius_m(geom)
+        radius = geodesy.equivalent_radius_m(geom)
         geo_p, where_p = precision.codes(ftype, radius)  # the footprint already holds the anchors' uncertainty
         geo_p = max(geo_p, 2)  # a place described relative to another is never "the place itself"
         govs = sorted({a.governorate for a in anchors if a.governorate})
@@ -258,33 +258,33 @@ class Gazetteer:
             km = rel.distance_km or 0.0
             tol = max(km * settings.DISTANCE_TOL, settings.DISTANCE_MIN_TOL_KM) * 1000
             if rel.direction:
-                dlon, dlat = _geodesy.destination(lon, lat, _geodesy.BEARINGS[rel.direction], km * 1000)
-                return (_geodesy.circle(dlon, dlat, max(unc, tol)), (dlon, dlat), "footprint",
+                dlon, dlat = geodesy.destination(lon, lat, geodesy.BEARINGS[rel.direction], km * 1000)
+                return (geodesy.circle(dlon, dlat, max(unc, tol)), (dlon, dlat), "footprint",
                         f"{km:g} km {rel.direction} of {a.name}")
             base = a.geometry if a.geometry.geom_type != "Point" or unc <= settings.PIN_MAX_UNCERTAINTY_M \
-                else _geodesy.point(lon, lat)
+                else geodesy.point(lon, lat)
             inner = max(km * 1000 - tol, 0.0)
-            geom = _geodesy.ring(base, inner, km * 1000 + tol + (unc if base.geom_type == "Point" else 0.0))
+            geom = geodesy.ring(base, inner, km * 1000 + tol + (unc if base.geom_type == "Point" else 0.0))
             rp = geom.representative_point()
             return geom, (rp.x, rp.y), "footprint", f"{km:g} km from {a.name}"
         if rel.kind == "between":
             b = anchors[1]
             blon, blat = b.representative_point
-            d = _geodesy.distance_m(lon, lat, blon, blat)
+            d = geodesy.distance_m(lon, lat, blon, blat)
             half = max(d * settings.BETWEEN_WIDTH, 2_000.0, unc, b.uncertainty_m or 0.0)
-            geom = _geodesy.corridor((lon, lat), (blon, blat), half)
-            az = _geodesy.GEOD.inv(lon, lat, blon, blat)[0]
-            mid = _geodesy.destination(lon, lat, az, d / 2)
+            geom = geodesy.corridor((lon, lat), (blon, blat), half)
+            az = geodesy.GEOD.inv(lon, lat, blon, blat)[0]
+            mid = geodesy.destination(lon, lat, az, d / 2)
             return geom, mid, "footprint", f"between {a.name} and {b.name}"
         if rel.kind in ("near", "outskirts"):
             reach = (settings.NEAR_KM if rel.kind == "near" else settings.OUTSKIRTS_KM) * 1000
             if a.geometry.geom_type != "Point" and (a.place is None or a.place.is_area):
-                geom = _geodesy.buffer(a.geometry, reach)
+                geom = geodesy.buffer(a.geometry, reach)
             else:
-                geom = _geodesy.circle(lon, lat, unc + reach)
+                geom = geodesy.circle(lon, lat, unc + reach)
             return geom, (lon, lat), "footprint", f"{rel.kind} {a.name}"
         if rel.kind == "direction_of":
-            geom = _geodesy.sector(lon, lat, _geodesy.BEARINGS[rel.direction], settings.DIRECTION_OF_KM * 1000 + unc)
+            geom = geodesy.sector(lon, lat, geodesy.BEARINGS[rel.direction], settings.DIRECTION_OF_KM * 1000 + unc)
             rp = geom.representative_point()
             return geom, (rp.x, rp.y), "footprint", f"{rel.direction} of {a.name}"
         if rel.kind == "countryside":
@@ -292,15 +292,15 @@ class Gazetteer:
             area = gov.geometry if gov is not None else a.geometry
             label = gov.name if gov is not None else a.name
             if rel.direction:
-                area = _geodesy.part_of(area, rel.direction)
+                area = geodesy.part_of(area, rel.direction)
             rp = area.representative_point()
             name = f"{rel.direction + 'ern ' if rel.direction and rel.direction != 'central' else ''}countryside of {label}"
             return area, (rp.x, rp.y), "governorate" if not rel.direction else "governorate_part", name
         if rel.kind == "part_of":
             area = a.geometry
             if area.geom_type == "Point" or not (a.place is None or a.place.is_area):
-                area = _geodesy.circle(lon, lat, max(unc, settings.OUTSKIRTS_KM * 1000))
-            part = _geodesy.part_of(area, rel.direction)
+                area = geodesy.circle(lon, lat, max(unc, settings.OUTSKIRTS_KM * 1000))
+            part = geodesy.part_of(area, rel.direction)
             rp = part.representative_point()
             ftype = "country_part" if a.feature_type == "country" else "footprint"
             return part, (rp.x, rp.y), ftype, f"{rel.direction} part of {a.name}"

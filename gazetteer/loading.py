@@ -19,7 +19,7 @@ import shapely
 import yaml
 from shapely.geometry import Polygon, box, shape
 
-from . import _files, _geodesy, _yaml, settings
+from . import _files, geodesy, settings, yamlio
 from .model import Place
 from .normalize import normalize
 
@@ -33,7 +33,7 @@ PLACE_FIELDS = {"id", "name", "aliases", "type", "governorate", "country", "lat"
 GOVERNORATE_FIELDS = {"id", "name", "name_ar", "aliases", "capital", "bbox", "source", "notes"}
 
 def read_yaml(path: Path) -> Any:
-    return _yaml.load(path.read_text(encoding="utf-8"))
+    return yamlio.load(path.read_text(encoding="utf-8"))
 
 
 # --- country outline -----------------------------------------------------------------------
@@ -104,7 +104,7 @@ def load_governorates(path: Path, problems: list[str]) -> list[Place]:
                          lat=(bbox[1] + bbox[3]) / 2, lon=(bbox[0] + bbox[2]) / 2, aliases=aliases,
                          governorate=gid, country="SY", source=str(e.get("source") or ""),
                          shape=extent, shape_note="approximate extent (no imported boundaries)",
-                         uncertainty_m=_geodesy.equivalent_radius_m(extent)))
+                         uncertainty_m=geodesy.equivalent_radius_m(extent)))
     return out
 
 
@@ -140,7 +140,7 @@ def load_curated(path: Path, governorates: set[str], problems: list[str]) -> lis
         if "polygon" in e:
             try:
                 poly = shapely.make_valid(Polygon(e["polygon"]))
-                if poly.is_empty or _geodesy.area_m2(poly) <= 0:
+                if poly.is_empty or geodesy.area_m2(poly) <= 0:
                     raise ValueError("empty")
                 if not (-180 <= poly.bounds[0] and poly.bounds[2] <= 180 and -90 <= poly.bounds[1] and poly.bounds[3] <= 90):
                     raise ValueError("coordinates out of range (lon, lat order?)")
@@ -174,7 +174,7 @@ def load_curated(path: Path, governorates: set[str], problems: list[str]) -> lis
             continue
         place.lat, place.lon = center.lat, center.lon
         place.governorate = place.governorate or center.governorate
-        place.shape = _geodesy.circle(center.lon, center.lat, radius_km * 1000)
+        place.shape = geodesy.circle(center.lon, center.lat, radius_km * 1000)
         place.shape_note = f"geodesic circle of {radius_km:g} km around {center.name}"
     return places
 

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from . import _geodesy, settings
+from . import geodesy, settings
 
 #: Feature types that are areas by nature: never drawn as a pin, whatever their data says.
 AREA_TYPES = frozenset({"region", "area", "zone", "governorate", "country", "desert", "mountain_range"})
@@ -44,9 +44,9 @@ class Place:
             if self.shape is not None:
                 self._footprint = self.shape
             elif self.uncertainty_m > settings.PIN_MAX_UNCERTAINTY_M:
-                self._footprint = _geodesy.circle(self.lon, self.lat, self.uncertainty_m)
+                self._footprint = geodesy.circle(self.lon, self.lat, self.uncertainty_m)
             else:
-                self._footprint = _geodesy.point(self.lon, self.lat)
+                self._footprint = geodesy.point(self.lon, self.lat)
         return self._footprint
 
     @property
@@ -54,7 +54,7 @@ class Place:
         """Equivalent radius of what is drawn: the uncertainty for pins, else from the geodesic area."""
         if self._radius is None:
             geom = self.geometry
-            self._radius = self.uncertainty_m if geom.geom_type == "Point" else _geodesy.equivalent_radius_m(geom)
+            self._radius = self.uncertainty_m if geom.geom_type == "Point" else geodesy.equivalent_radius_m(geom)
         return self._radius
 
     @property

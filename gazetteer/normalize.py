@@ -30,10 +30,10 @@ _AR_ARTICLE = re.compile(r"(?:(?<=\s)|^)ال(?=\S{2,})")
 _APOSTROPHES = re.compile(r"[\u02BB\u02BC\u02BE\u02BF\u2018\u2019\u201B\u0060\u00B4'ʿʾ]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 #: Articles written as a separate token ("al-", "el ", "ash-" ...) or glued with a hyphen.
-_ARTICLES = frozenset("al el il ul ad ed ash esh as es at et ath az ez an en ar er adh the".split())
+ARTICLES = frozenset("al el il ul ad ed ash esh as es at et ath az ez an en ar er adh the".split())
 #: A sun-letter article glued to its word: "Ezzor" -> "zor", "Arraqqa" -> "raqqa".
 _GLUED_ARTICLE = re.compile(r"^(?:a|e)(sh|th|dh|[tdszrnl])(?=\1)")
-_ABU = frozenset({"abu", "abou", "albu", "bu", "abo", "ebu", "aboo"})
+ABU_FORMS = frozenset({"abu", "abou", "albu", "bu", "abo", "ebu", "aboo"})
 _TOKEN_MAP = {"deir": "dayr", "dair": "dayr", "dier": "dayr", "der": "dayr", "dayr": "dayr",
               "tal": "tal", "tel": "tal", "tell": "tal", "tall": "tal",
               "jabal": "jabal", "jebel": "jabal", "jbel": "jabal",
@@ -83,9 +83,9 @@ def tokens(text: str) -> list[str]:
     for tok in raw:
         if not tok:
             continue
-        if tok in _ARTICLES and len(raw) > 1:
+        if tok in ARTICLES and len(raw) > 1:
             continue
-        if tok in _ABU:
+        if tok in ABU_FORMS:
             tok = "bu"
         elif len(tok) > 4:
             tok = _GLUED_ARTICLE.sub("", tok)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import _files, _geodesy, precision, settings
+from . import _files, geodesy, precision, settings
 from .errors import OnlineError
 from .model import Resolution
 
@@ -74,10 +74,10 @@ class OnlineGeocoder:
         bbox = hit["raw"].get("boundingbox")
         if bbox:
             s, n, w, e = (float(v) for v in bbox)
-            radius = max(_geodesy.distance_m(w, s, e, n) / 2, 500.0)
+            radius = max(geodesy.distance_m(w, s, e, n) / 2, 500.0)
         geo_p, where_p = precision.codes(None, radius)
-        geom = _geodesy.circle(hit["lon"], hit["lat"], radius) if radius > settings.PIN_MAX_UNCERTAINTY_M \
-            else _geodesy.point(hit["lon"], hit["lat"])
+        geom = geodesy.circle(hit["lon"], hit["lat"], radius) if radius > settings.PIN_MAX_UNCERTAINTY_M \
+            else geodesy.point(hit["lon"], hit["lat"])
         return Resolution(query=query, resolved=True, confidence=0.65, geometry=geom, name=hit["name"],
                           feature_type="online", uncertainty_m=radius, geo_precision=geo_p, where_prec=where_p,
                           provenance="nominatim (online), OpenStreetMap contributors, ODbL",

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Relation", "parse", "strip_generic"]
+__all__ = ["DIRECTION", "DIRECTION_ADJ", "Relation", "parse", "strip_generic"]
 
-_DIR = r"(?:north|south)[\s-]?(?:east|west)|north|south|east|west"
-_DIR_ADJ = r"(?:north|south)[\s-]?(?:east|west)ern|northern|southern|eastern|western|central"
+DIRECTION = r"(?:north|south)[\s-]?(?:east|west)|north|south|east|west"
+DIRECTION_ADJ = r"(?:north|south)[\s-]?(?:east|west)ern|northern|southern|eastern|western|central"
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _UNIT = r"(km|kms|kilometers|kilometres|kilometer|kilometre|miles?|mi)\b"
 _ABOUT = r"(?:(?:about|approximately|approx\.?|around|roughly|some|nearly|almost|less than|more than|over|up to)\s+)?"
@@ -41,16 +41,16 @@ def _km(number: str, unit: str) -> float:
 
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) for kind, rx in [
-    ("distance_dir", _LEAD + _ABOUT + _NUM + r"\s*-?\s*" + _UNIT + r"\s+(?:away\s+)?(?:to\s+the\s+)?(" + _DIR + r")\s+of\s+(.+)$"),
+    ("distance_dir", _LEAD + _ABOUT + _NUM + r"\s*-?\s*" + _UNIT + r"\s+(?:away\s+)?(?:to\s+the\s+)?(" + DIRECTION + r")\s+of\s+(.+)$"),
     ("distance", _LEAD + _ABOUT + _NUM + r"\s*-?\s*" + _UNIT + r"\s+(?:away\s+)?(?:from|of|off|outside)\s+(.+)$"),
     ("between", _LEAD + r"(?:area\s+|region\s+|road\s+)?(?:between|connecting)\s+(?:the\s+(?:towns?|villages?|cities)\s+of\s+)?(.+?)\s+and\s+(.+)$"),
     ("outskirts", _LEAD + r"(?:outskirts|edges?|periphery)\s+of\s+(.+)$"),
     ("outskirts_post", _LEAD + r"(.+?)(?:'s|’s|')?\s+outskirts$"),
-    ("countryside", _LEAD + r"(?:(" + _DIR_ADJ + r")\s+)?(?:countryside|countrysides|rural\s+areas?|rif|reef)\s+of\s+(.+)$"),
-    ("countryside_post", _LEAD + r"(?:(" + _DIR_ADJ + r")\s+)?(.+?)(?:'s|’s|')?\s+(?:(" + _DIR_ADJ + r")\s+)?countryside$"),
+    ("countryside", _LEAD + r"(?:(" + DIRECTION_ADJ + r")\s+)?(?:countryside|countrysides|rural\s+areas?|rif|reef)\s+of\s+(.+)$"),
+    ("countryside_post", _LEAD + r"(?:(" + DIRECTION_ADJ + r")\s+)?(.+?)(?:'s|’s|')?\s+(?:(" + DIRECTION_ADJ + r")\s+)?countryside$"),
     ("near", _LEAD + r"(?:near|nearby|close\s+to|next\s+to|in\s+the\s+vicinity\s+of|(?:the\s+)?vicinity\s+of|around|by)\s+(.+)$"),
-    ("direction_of", _LEAD + r"(?:(?:a|an)\s+)?(?:region|area|areas|villages?|positions?|parts?)?\s*(?:to\s+the\s+)?(" + _DIR + r")\s+of\s+(.+)$"),
-    ("part_of", _LEAD + r"(" + _DIR_ADJ + r")\s+(?:part\s+of\s+)?(.+)$"),
+    ("direction_of", _LEAD + r"(?:(?:a|an)\s+)?(?:region|area|areas|villages?|positions?|parts?)?\s*(?:to\s+the\s+)?(" + DIRECTION + r")\s+of\s+(.+)$"),
+    ("part_of", _LEAD + r"(" + DIRECTION_ADJ + r")\s+(?:part\s+of\s+)?(.+)$"),
     ("possessive", r"^(?:the\s+)?(.+?)(?:'s|’s|'|’)\s+(.+)$"),
 ]]
 

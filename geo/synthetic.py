@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gazetteer import _geodesy as geodesy
-from geo._frame import ID_SEP, TEXT_SEP, conform
-from geo.dataset import fill_representative_points
-from geo.model import DATE_PRECISIONS, KIND_LAYERS, KINDS, STATUSES, SUBTYPES, date_prec_from_days
+from gazetteer import geodesy
+from geo.core.frame import ID_SEP, TEXT_SEP, conform
+from geo.core.dataset import fill_representative_points
+from geo.core.model import DATE_PRECISIONS, KIND_LAYERS, KINDS, STATUSES, SUBTYPES, date_prec_from_days
 
 _ACTORS = {
     "irgc": "Islamic Revolutionary Guard Corps", "hezbollah": "Hezbollah", "russia": "Russia",

@@ -1,8 +1,8 @@
 """Review page: the candidates ``python -m geo ingest`` proposed, on the map; accept, merge or reject.
 
-Layout and widgets only: the queue, the form's edits and every decision are :mod:`geo.review`
-(validated, locked, atomic); the map is :mod:`geo.mapping`; the cached loaders are shared with the
-main page (:mod:`geo._loaders`), so both use one gazetteer and one dataset.  The data folder is
+Layout and widgets only: the queue, the form's edits and every decision are :mod:`geo.review.queue`
+(validated, locked, atomic); the map is :mod:`geo.outputs.webmap.mapping`; the cached loaders are shared with the
+main page (:mod:`dashboard.loaders`), so both use one gazetteer and one dataset.  The data folder is
 ``$DESERT_ATLAS_DATA`` when set, else the repository's ``data/`` (as on the main page).  Report
 text is untrusted: it is shown with ``st.text``/``st.code`` (never as HTML or Markdown).
 """
@@ -15,11 +15,13 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import mapping, review, settings
-from geo._loaders import boundaries_stamp, load_background, load_data, load_gz
-from geo.dataset import data_fingerprint
+from geo import settings
+from geo.outputs.webmap import mapping
+from geo.review import queue as review
+from dashboard.loaders import boundaries_stamp, load_background, load_data, load_gz
+from geo.core.dataset import data_fingerprint
 from geo.errors import GeoError
-from geo.model import DATE_PRECISIONS, KINDS, STATUSES
+from geo.core.model import DATE_PRECISIONS, KINDS, STATUSES
 
 MAP_HEIGHT = 460
 

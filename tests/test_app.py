@@ -8,8 +8,8 @@ import pytest
 import yaml
 from _dashboard import FIXTURES, XSS_RECORD, write_dashboard_data
 
-from geo.dataset import load_dataset
-from geo.filtering import filter_records
+from geo.core.dataset import load_dataset
+from geo.core.filtering import filter_records
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -107,7 +107,7 @@ def test_download_buttons(app):
 
 
 def test_play_steps_the_window_to_the_end_of_the_data_and_stops(app, frame):
-    from geo.timeline import dataset_span
+    from geo.core.timeline import dataset_span
 
     first, last = dataset_span(frame)
     end = date(last.year, last.month, 1) - timedelta(days=1)  # the window starts a month before the end

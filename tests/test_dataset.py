@@ -12,13 +12,13 @@ import shapely
 
 from _geo_fakes import SYRIA_OUTLINE
 from _geo_helpers import DATA, DELETE, REPORTS, copy_data, edit_record
-from gazetteer import _geodesy as geodesy
+from gazetteer import geodesy
 from geo import settings
-from geo._frame import FRAME_COLUMNS
-from geo.dataset import data_fingerprint, load_dataset
-from geo.evidence import span_sha256
-from geo.mapping import display_geometries
-from geo.model import KIND_LAYERS, KINDS, date_prec_from_days
+from geo.core.frame import FRAME_COLUMNS
+from geo.core.dataset import data_fingerprint, load_dataset
+from geo.core.evidence import span_sha256
+from geo.outputs.webmap.mapping import display_geometries
+from geo.core.model import KIND_LAYERS, KINDS, date_prec_from_days
 
 TODAY = date(2026, 1, 1)
 

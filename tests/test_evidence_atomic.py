@@ -6,9 +6,9 @@ import hashlib
 import pytest
 
 from _geo_helpers import REPORTS
-from geo._atomic import staged, write_text_atomic
-from geo.evidence import find_report_file, locate, quote, span_sha256
-from geo.model import Evidence, Report
+from geo.store.atomic import staged, write_text_atomic
+from geo.core.evidence import find_report_file, locate, quote, span_sha256
+from geo.core.model import Evidence, Report
 
 TEXT = (REPORTS / "fx001.txt").read_bytes().decode("utf-8")
 

@@ -18,12 +18,12 @@ import pytest
 import shapely
 
 from _geo_helpers import DATA, DELETE, REPORTS, copy_data, edit_record
-from geo import export as export_mod
-from geo._geojson import write_feature_collection
-from geo.dataset import load_dataset
+from geo.outputs.export import writers as export_mod
+from geo.outputs.export.geojson import write_feature_collection
+from geo.core.dataset import load_dataset
 from geo.errors import ExportError
-from geo.export import RECORD_LAYERS, build_layers, export_dataset, export_frame
-from geo.model import LAYERS
+from geo.outputs.export.writers import RECORD_LAYERS, build_layers, export_dataset, export_frame
+from geo.core.model import LAYERS
 from geo.synthetic import synthetic_frame
 
 TODAY = date(2026, 1, 1)
@@ -216,7 +216,7 @@ def test_geojson_escapes_every_string(tmp_path):
 
 
 def test_synthetic_round_trip_many_batches(tmp_path, monkeypatch):
-    monkeypatch.setattr("geo._geojson.BATCH_ROWS", 700)
+    monkeypatch.setattr("geo.outputs.export.geojson.BATCH_ROWS", 700)
     frame = synthetic_frame(2_000, seed=5)
     export_frame(frame, tmp_path, ["geojson"])
     total = 0

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from _geo_helpers import DATA, REPORTS
-from geo.dataset import load_dataset
+from geo.core.dataset import load_dataset
 from geo.errors import FilterError
-from geo.filtering import filter_records, visibility_window
+from geo.core.filtering import filter_records, visibility_window
 from geo.synthetic import synthetic_frame
 
 
@@ -104,8 +104,8 @@ def test_filters_combine_on_100k_rows():  # speed is measured in benchmarks, not
 
 
 def test_present_values_offers_only_what_occurs(frame):
-    from geo.filtering import present_values
-    from geo.model import KINDS
+    from geo.core.filtering import present_values
+    from geo.core.model import KINDS
 
     actors, kinds, outlets = present_values(frame)
     assert set(actors) == set(frame["actors"].explode().dropna())

@@ -8,7 +8,7 @@ import shapely
 from shapely.geometry import Point
 
 from gazetteer import load_gazetteer
-from gazetteer._geodesy import GEOD, area_m2
+from gazetteer.geodesy import GEOD, area_m2
 
 # (as written in reports, expected place id)
 SEED_PLACES = [

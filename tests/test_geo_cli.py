@@ -13,7 +13,7 @@ import yaml
 
 from _geo_helpers import DATA, REPORTS, copy_data, edit_record
 from geo import cli
-from geo import dataset as dataset_mod
+from geo.core import dataset as dataset_mod
 from geo import settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Bringing a report in: what the ingester finds in a text and what it proposes (geo.ingest).
+"""Bringing a report in: what the ingester finds in a text and what it proposes (geo.ingest.ingester).
 
 The report texts in ``tests/fixtures/ingest/`` are our own, written in the style of the reporting
 the tool reads: transliteration variants, Arabic script, relative places, weekday dates, page
@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from geo._ingest_text import layout
-from geo.ingest import MAX_REPORT_BYTES, IngestError, Ingester, Source
+from geo.ingest.text import layout
+from geo.ingest.ingester import MAX_REPORT_BYTES, IngestError, Ingester, Source
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -34,7 +34,7 @@ THURSDAY = date(2019, 3, 14)
 
 @pytest.fixture(scope="module")
 def ingester(real_gazetteer):
-    from geo.ingest import _load_actors
+    from geo.ingest.ingester import _load_actors
 
     return Ingester(gazetteer=real_gazetteer, actors=_load_actors(REPO / "data"), known_reports={})
 
@@ -98,7 +98,7 @@ def test_common_words_that_are_place_names_elsewhere_are_not_places(real_gazette
                            governorate="SY04", country="SY", uncertainty_m=1000, source="test")
                      for i, name in enumerate(["Most", "As", "Tal", "Share"])]
     gz = Gazetteer([*real_gazetteer.places, *false_friends])
-    from geo.ingest import _load_actors
+    from geo.ingest.ingester import _load_actors
 
     ing = Ingester(gazetteer=gz, actors=_load_actors(REPO / "data"), known_reports={})
     text = ("Most of the fighters left Tal Abyad on Monday. As expected, shelling hit the homs road near the tal, "
@@ -282,8 +282,8 @@ def test_cli_folder_skips_the_bad_file_and_queues_the_others(tmp_path):
     assert "no_place.txt" in proc.stderr and "names no place" in proc.stderr
     assert "2 of 4 file(s) could not be ingested" in proc.stderr
 
-    from geo.dataset import event_files
-    from geo.review import load_queue
+    from geo.core.dataset import event_files
+    from geo.review.queue import load_queue
 
     queue = load_queue(data)
     names = sorted(r["ingest"]["name"] for r in queue.reports)
@@ -301,8 +301,8 @@ def test_cli_folder_skips_the_bad_file_and_queues_the_others(tmp_path):
 
 
 def test_the_dataset_never_loads_candidates(tmp_path, monkeypatch, real_gazetteer):
-    from geo.dataset import load_dataset
-    from geo.review import add_results
+    from geo.core.dataset import load_dataset
+    from geo.review.queue import add_results
 
     data = _data_dir(tmp_path)
     monkeypatch.setenv("DESERT_ATLAS_REPORTS", str(tmp_path / "reports"))

@@ -15,17 +15,18 @@ import pytest
 import shapely
 from _dashboard import FIXTURES, XSS_RECORD, write_dashboard_data
 
-from gazetteer import _geodesy as geodesy
-from geo import mapping, timeline
-from geo._map_aggregate import grid_bins
-from geo._map_assets import external_urls, leaflet_css_text, leaflet_js_url
-from geo._map_js import js_literal
-from geo._map_legend import legend_html
-from geo._map_popups import safe_link
-from geo._map_style import COUNTRY_OPACITY, PRECISION_OPACITY
-from geo.dataset import load_dataset
-from geo.filtering import filter_records
-from geo.model import KIND_LAYERS, Actor
+from gazetteer import geodesy
+from geo.outputs.webmap import mapping
+from geo.core import timeline
+from geo.outputs.binning import grid_bins
+from geo.outputs.webmap.assets import external_urls, leaflet_css_text, leaflet_js_url
+from geo.outputs.webmap.js import js_literal
+from geo.outputs.webmap.legend import legend_html
+from geo.outputs.webmap.popups import safe_link
+from geo.outputs.symbology import COUNTRY_OPACITY, PRECISION_OPACITY
+from geo.core.dataset import load_dataset
+from geo.core.filtering import filter_records
+from geo.core.model import KIND_LAYERS, Actor
 
 REPORTS = FIXTURES / "geo_reports"
 
@@ -126,7 +127,8 @@ def test_a_point_with_region_codes_is_never_a_pin():
 
 
 def test_dashboard_and_map_images_share_one_list_of_neighbours():
-    from geo import _render_geo, settings
+    from geo import settings
+    from geo.outputs.static import projection as _render_geo
 
     drawn = [name for name, _ in _render_geo.context_countries()]
     assert drawn and set(drawn) <= set(settings.CONTEXT_COUNTRIES)

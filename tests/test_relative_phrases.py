@@ -7,7 +7,7 @@ import shapely
 from shapely.geometry import Point
 
 from gazetteer import load_gazetteer
-from gazetteer._geodesy import GEOD, distance_m
+from gazetteer.geodesy import GEOD, distance_m
 
 
 @pytest.fixture(scope="module")

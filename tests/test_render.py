@@ -1,4 +1,4 @@
-"""Static report maps (``geo.render`` and ``python -m geo render``): what a reader of the image sees.
+"""Static report maps (``geo.outputs.static.render`` and ``python -m geo render``): what a reader of the image sees.
 
 Images are read back from their bytes (PIL) and checked for size and colours; label placement
 is checked on the drawn text extents; the command line runs in a subprocess for its errors.
@@ -20,7 +20,7 @@ from PIL import Image
 
 from _requires import CHROMIUM, OCHA_BOUNDARIES, require
 
-from geo.render import RenderError, parse_bbox, render_dataset, render_figure, render_file, render_png
+from geo.outputs.static.render import RenderError, parse_bbox, render_dataset, render_figure, render_file, render_png
 
 REPO = Path(__file__).resolve().parent.parent
 RUSSIA = (0xD5, 0x5E, 0x00)  # data/actors.yaml colour of "russia"
@@ -30,7 +30,7 @@ SMALL = {"width": 900, "dpi": 100}
 
 @pytest.fixture(scope="module")
 def dataset():
-    from geo.dataset import load_dataset
+    from geo.core.dataset import load_dataset
 
     return load_dataset()
 
@@ -81,7 +81,7 @@ def test_image_width_and_resolution_are_as_asked(dataset, width, dpi):
 
 
 def test_actor_colour_is_in_the_map_and_the_legend_and_absent_colours_are_not(dataset, tmp_path):
-    from geo.filtering import filter_records
+    from geo.core.filtering import filter_records
 
     out = render_dataset(tmp_path / "russia.png", dataset, start="2015-09-01", end="2015-10-31", actors=["russia"],
                          **SMALL)
@@ -233,8 +233,8 @@ def test_labels_never_overlap_and_crowds_get_fewer_labels(dataset, source):
 def test_scale_bar_is_in_true_kilometres(dataset):
     from pyproj import Geod
 
-    from geo._render_geo import projection_for
-    from geo.render import DEFAULT_BBOX
+    from geo.outputs.static.projection import projection_for
+    from geo.outputs.static.render import DEFAULT_BBOX
 
     fig = render_figure(dataset.frame, actors=dataset.actors, **SMALL)
     ax = fig.axes[0]

@@ -1,4 +1,4 @@
-"""The review queue: accepting (with edits), merging and rejecting candidates (geo.review).
+"""The review queue: accepting (with edits), merging and rejecting candidates (geo.review.queue).
 
 Every test works on a private data folder in ``tmp_path`` (the repository's actor registry,
 no records) and keeps report texts in a temp folder through ``$DESERT_ATLAS_REPORTS``.
@@ -17,10 +17,10 @@ import pytest
 import shapely
 import yaml
 
-from geo import review
-from geo.dataset import data_fingerprint, load_dataset
-from geo.evidence import quote
-from geo.ingest import Ingester, Source
+from geo.review import queue as review
+from geo.core.dataset import data_fingerprint, load_dataset
+from geo.core.evidence import quote
+from geo.ingest.ingester import Ingester, Source
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -175,7 +175,7 @@ def test_a_failed_write_leaves_the_queue_as_it_was(data, real_gazetteer, monkeyp
     def boom(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("geo._atomic.os.replace", boom)
+    monkeypatch.setattr("geo.store.atomic.os.replace", boom)
     with pytest.raises(OSError):
         review.reject(cand["id"], data_dir=data)
     assert _files(data) == before  # no half-written queue, no temp file left behind
@@ -239,7 +239,7 @@ def _fail_once_on(monkeypatch, name: str) -> None:
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr("geo._atomic.os.replace", replace)
+    monkeypatch.setattr("geo.store.atomic.os.replace", replace)
 
 
 def test_an_accept_interrupted_before_the_queue_is_finished_by_retrying(data, real_gazetteer, tmp_path, monkeypatch):
@@ -342,7 +342,7 @@ def test_report_text_is_the_stored_text_of_a_queued_report(data, real_gazetteer)
 def test_shared_loaders_rebuild_the_gazetteer_when_boundaries_are_imported(tmp_path, monkeypatch):
     from gazetteer import load_gazetteer
     from gazetteer import settings as gz_settings
-    from geo import _loaders
+    from dashboard import loaders as _loaders
 
     monkeypatch.setattr(gz_settings, "LOCAL_DIR", tmp_path / "home")
     _loaders.load_gz.clear()

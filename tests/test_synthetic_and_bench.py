@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from _geo_helpers import DATA, REPORTS
-from geo.dataset import load_dataset
-from geo.model import KINDS
+from geo.core.dataset import load_dataset
+from geo.core.model import KINDS
 from geo.synthetic import synthetic_frame
 
 REPO = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from geo import _checks
+from geo.core import checks as _checks
 
 
 def start_date(value: str) -> date:

@@ -23,10 +23,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geo import settings
-    from geo._problems import ProblemLog
-    from geo._registry import parse_reports
-    from geo._yaml import read_yaml_list
-    from geo.evidence import find_report_file, locate, read_report_text, span_sha256
+    from geo.core.problems import ProblemLog
+    from geo.core.registry import parse_reports
+    from geo.store.yamlio import read_yaml_list
+    from geo.core.evidence import find_report_file, locate, read_report_text, span_sha256
 
     root = args.data_dir or settings.data_dir()
     log = ProblemLog()

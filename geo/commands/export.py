@@ -7,11 +7,11 @@ from pathlib import Path
 
 from geo.commands import _args
 from geo.errors import FilterError
-from geo.model import KIND_LAYERS, LAYER_KINDS
+from geo.core.model import KIND_LAYERS, LAYER_KINDS
 
 
 def _formats(value: str) -> list[str]:
-    from geo.export import FORMATS
+    from geo.outputs.export.writers import FORMATS
 
     items = [v.strip().lower() for v in value.split(",") if v.strip()]
     if "all" in items:
@@ -52,8 +52,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.dataset import load_dataset
-    from geo.export import export_dataset
+    from geo.core.dataset import load_dataset
+    from geo.outputs.export.writers import export_dataset
 
     if args.start and args.end and args.end < args.start:
         raise FilterError(f"--end {args.end} is before --start {args.start}")

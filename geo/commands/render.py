@@ -9,7 +9,7 @@ from geo.commands import _args
 
 
 def _out(value: str) -> Path:
-    from geo.render import RenderError, check_output_path
+    from geo.outputs.static.render import RenderError, check_output_path
 
     try:
         return check_output_path(value)[0]
@@ -18,7 +18,7 @@ def _out(value: str) -> Path:
 
 
 def _bbox(value: str) -> tuple[float, float, float, float]:
-    from geo.render import RenderError, parse_bbox
+    from geo.outputs.static.render import RenderError, parse_bbox
 
     try:
         return parse_bbox(value)
@@ -40,7 +40,7 @@ def _ranged(lo: int, hi: int, what: str):  # noqa: ANN202 - an argparse type fac
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from geo.render import DEFAULT_DPI, DEFAULT_WIDTH_PX, DPI_RANGE, WIDTH_RANGE_PX
+    from geo.outputs.static.render import DEFAULT_DPI, DEFAULT_WIDTH_PX, DPI_RANGE, WIDTH_RANGE_PX
 
     p = subparsers.add_parser("render", help="draw a report-ready map image (PNG, SVG or PDF)", description=__doc__)
     p.add_argument("--out", required=True, type=_out, metavar="FILE",
@@ -65,7 +65,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geo.errors import FilterError
-    from geo.render import RenderError
+    from geo.outputs.static.render import RenderError
 
     prog = "python -m geo render"
     if args.start and args.end and args.end < args.start:
@@ -74,13 +74,13 @@ def run(args: argparse.Namespace) -> int:
     actors, kinds = _args.split_list(args.actor), _args.split_list(args.kind)
     try:
         if args.browser:
-            from geo._render_browser import screenshot
+            from geo.outputs.webmap.screenshot import screenshot
 
             path = screenshot(args.out, start=args.start, end=args.end, actors=actors, kinds=kinds,
                               width=args.width, data_dir=args.data_dir)
         else:
-            from geo.dataset import load_dataset
-            from geo.render import render_dataset
+            from geo.core.dataset import load_dataset
+            from geo.outputs.static.render import render_dataset
 
             dataset = load_dataset(args.data_dir)
             path = render_dataset(args.out, dataset, start=args.start, end=args.end, actors=actors, kinds=kinds,

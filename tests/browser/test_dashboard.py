@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geo.filtering import filter_records
-from geo.mapping import mapped_mask
-from geo.timeline import dataset_span
+from geo.core.filtering import filter_records
+from geo.outputs.webmap.mapping import mapped_mask
+from geo.core.timeline import dataset_span
 
 pytestmark = pytest.mark.browser
 

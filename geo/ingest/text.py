@@ -1,0 +1,352 @@
+"""Reading a report's text and telling its reporting apart from the page around it.
+
+A report arrives as bytes of unknown encoding, copied from a web page: besides the article it may
+hold a headline, a dateline, photo captions, "Read Also" links, a send-to-a-friend form, the
+relaying outlet's disclaimer, duplicated paragraphs and readers' comments.  This module decodes
+the bytes and splits the text into sentences, each tagged with the *zone* it belongs to, keeping
+character offsets into the exact text the evidence spans will index (see :mod:`geo.core.evidence`).
+Only ``body`` sentences become candidate records; the others are kept so a reader can see why.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+#: Zones a sentence can belong to.  Only ``body`` yields candidate records.
+ZONES = ("body", "title", "caption", "boilerplate", "disclaimer", "comment", "duplicate")
+
+#: Code pages preferred when charset-normalizer finds several equally plausible (an English text
+#: with a few curly quotes reads the same in cp1250, cp1252 and cp1257; cp1252 is by far the likeliest).
+_PREFERRED = ("cp1252", "cp1256", "latin_1", "iso8859_6")
+
+#: Share of control characters (other than tab/newline/CR) above which a decoded file is binary.
+_MAX_CONTROL_SHARE = 0.01
+
+
+class ReportTextError(ValueError):
+    """The bytes are not a readable report (empty, binary, undecodable)."""
+
+
+def decode_report(data: bytes) -> tuple[str, str]:
+    """``(text, encoding)`` of a report file's bytes; raises :class:`ReportTextError`.
+
+    UTF-8 (with or without BOM) is taken as is; UTF-16 with a BOM too; anything else goes to
+    charset-normalizer, and is refused when it finds no plausible text encoding.  The returned
+    text is what gets stored (re-encoded as UTF-8), so offsets into it stay valid.
+    """
+    if not data.strip():
+        raise ReportTextError("the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _checked(data.decode("utf-16")), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ReportTextError(f"starts with a UTF-16 mark but does not decode ({exc.reason})") from exc
+    if b"\x00" in data:
+        raise ReportTextError("binary content (NUL bytes), not a text report")
+    try:
+        text = data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError as exc:
+        from charset_normalizer import from_bytes
+
+        matches = list(from_bytes(data))
+        if not matches:
+            raise ReportTextError(
+                f"not UTF-8 ({exc.reason} at byte {exc.start}) and no other text encoding recognised") from exc
+        best = matches[0]
+        ties = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+        best = min(ties, key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else len(_PREFERRED))
+        text, encoding = str(best), str(best.encoding)
+        for name in _PREFERRED:  # the same characters under a likelier name
+            try:
+                if encoding != name and data.decode(name) == text:
+                    encoding = name
+                    break
+            except (UnicodeDecodeError, LookupError):
+                continue
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _checked(text), encoding
+
+
+def _checked(text: str) -> str:
+    if not text.strip():
+        raise ReportTextError("the file holds only white space")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+    if controls > _MAX_CONTROL_SHARE * len(text):
+        raise ReportTextError(f"binary content ({controls} control characters), not a text report")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence (or title line) of the report: ``text[start:end]``, its paragraph and zone."""
+
+    start: int
+    end: int
+    para: int
+    zone: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The report cut into zoned sentences, plus what the page said about itself."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+    #: The outlet's own disclaimer says it did not verify the story.
+    unverified: bool
+    #: Character offset where the readers' comments start (``None``: no comment section found).
+    comments_start: int | None
+    #: ``(start, end)`` of a dateline prefix such as "BEIRUT –", per paragraph that has one.
+    datelines: tuple[tuple[int, int], ...]
+
+    def body(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.zone == "body"]
+
+    def zone_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for s in self.sentences:
+            out[s.zone] = out.get(s.zone, 0) + 1
+        return out
+
+
+# --- page furniture ----------------------------------------------------------------------------
+_BOILERPLATE = re.compile(
+    r"^(?:recommend(?:ed)?(?:\s+this)?\s+article|share(?:\s+this)?(?:\s+(?:article|story|post|page))?|"
+    r"share\s+on\s+\w+|print(?:\s+this)?(?:\s+article)?|"
+    r"e-?mail(?:\s+this)?(?:\s+article)?|tweet|subscribe\b.*|sign\s+up\b.*|newsletter\b.*|"
+    r"related(?:\s+(?:articles?|stories|news|posts))?\s*:?.*|read\s+(?:also|more)\b.*|(?:see|also)\s+(?:also|read)\b.*|"
+    r"more\s+on\s+this\s+story.*|advertisement|sponsored\b.*|tags?\s*:.*|follow\s+us\b.*|click\s+here\b.*|"
+    r"(?:send|email)\s+to\s+a\s+friend.*|send|submit|cancel|captcha.*|back\s+to\s+top|"
+    r"(?:previous|next)\s+(?:article|post|story)\b.*)$",
+    re.IGNORECASE,
+)
+#: A form label with nothing after it: "Sender's Name:", "Receiver's Email:".
+_FORM_FIELD = re.compile(r"^[A-Z][\w'’ .-]{1,40}:\s*$")
+#: A caption ending with a picture credit: "... (AFP/Name)", "Photo: Reuters".
+_CAPTION = re.compile(
+    r"(?:\((?:AFP|Reuters|AP|EPA|Getty(?:\s+Images)?|Anadolu|SANA|Xinhua|Photo|File\s+photo|Archive)\b[^)]*\)\s*$|"
+    r"^(?:photo|image|picture|file\s+photo)(?:\s+credits?)?\s*[:/]|©)",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"(?:(?:translated|edited)\s+(?:and\s+edited\s+)?by\b|has\s+not\s+(?:been\s+)?(?:independently\s+)?verified|"
+    r"responsibility\s+for\s+the\s+(?:information|content)|views\s+expressed|all\s+rights\s+reserved|"
+    r"\bcopyright\b|does\s+not\s+(?:necessarily\s+)?reflect)",
+    re.IGNORECASE,
+)
+_UNVERIFIED = re.compile(r"(?:not|n't)\s+(?:been\s+)?(?:independently\s+)?(?:verif|confirm)", re.IGNORECASE)
+#: "BEIRUT –", "DAMASCUS, Syria —" at the start of a paragraph.
+_DATELINE = re.compile(r"(?:(?<=\n)|^)([A-Z][A-Z .'’-]{2,30}(?:,\s*[A-Z][\w .'’-]{1,30})?)\s*"
+                       r"(?:\(\w+\)\s*)?[–—-]{1,2}\s+")
+
+# --- readers' comments -------------------------------------------------------------------------
+_COMMENT_HEADER = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reader(?:s['’]?)?\s+comments?|leave\s+a\s+(?:comment|reply)|"
+    r"join\s+the\s+discussion|discussion|what\s+do\s+you\s+think\??|your\s+comments?|add\s+a\s+comment)\s*:?$",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
+_FIRST_PERSON = re.compile(r"\b(?:I|I['’](?:m|d|ve|ll)|me|my|mine|myself)\b")
+_OPINION = re.compile(r"\b(?:lol|imo|imho|hooray|bravo|shame\s+on|god\s+bless|wtf|haha)\b|!", re.IGNORECASE)
+_ASK_READERS = re.compile(r"^(?:has|have|does|did|is|are|why|who|what|how|can|will)\s+(?:any\s*body|any\s*one|somebody|"
+                          r"someone|you|we)\b", re.IGNORECASE)
+_COMMENTER_LINE = re.compile(r"^(?:@\w+|\S.{0,40}\s+(?:says|said|wrote|replied)\s*:?\s*$|.*\b\d{1,2}:\d{2}\s*(?:am|pm)\b)",
+                             re.IGNORECASE)
+
+# --- sentences ---------------------------------------------------------------------------------
+_ABBREV = re.compile(r"(?:\b(?:U\.S|U\.N|U\.K|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|Brig|No|St|Jr|Sr|approx|vs|etc|"
+                     r"e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$")
+_SENTENCE_END = re.compile(r"[.!?؟…]+[\"”’')\]]*(?=\s+[\"“‘(\[]*[A-Z0-9\u0600-\u06FF])")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\w+")
+
+
+def _sentences_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of one paragraph (white space trimmed)."""
+    out: list[tuple[int, int]] = []
+    cursor = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if _ABBREV.search(text[max(start, m.start() - 6):m.start() + 1]) and m.group().startswith("."):
+            continue
+        out.append((cursor, m.end()))
+        cursor = m.end()
+    out.append((cursor, end))
+    spans = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _looks_like_title(line: str) -> bool:
+    words = len(line.split())
+    return words <= 16 and not line.rstrip().endswith((".", "!", "?", "”", '"', ":")) or words <= 4
+
+
+def _comment_score(para: str) -> int:
+    plain = _QUOTED.sub(" ", para)
+    score = 2 * len(_FIRST_PERSON.findall(plain)) + len(_OPINION.findall(plain))
+    if _ASK_READERS.match(plain.strip()):
+        score += 2
+    if _COMMENTER_LINE.match(plain.strip()):
+        score += 2
+    return score
+
+
+def layout(text: str) -> Layout:
+    """Zone every sentence of ``text`` (see module docstring)."""
+    paras = []
+    for m in _PARAGRAPH.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            paras.append((s, e))
+    zones: list[str] = ["body"] * len(paras)
+    datelines: list[tuple[int, int]] = []
+    unverified = False
+
+    def furniture(line: str) -> str | None:
+        if _BOILERPLATE.match(line) or _FORM_FIELD.match(line):
+            return "boilerplate"
+        if _CAPTION.search(line) and len(line) < 300:
+            return "caption"
+        return None
+
+    # Leading headline lines: short, no closing punctuation, before the first real sentence.
+    for i, (s, e) in enumerate(paras[:3]):
+        line = text[s:e]
+        if furniture(line) is None and _looks_like_title(line) and len(paras) > i + 1:
+            zones[i] = "title"
+        else:
+            break
+
+    # Readers' comments, from an explicit header ("3 Comments", "Leave a reply") to the end.
+    comments_at: int | None = None
+    for i, (s, e) in enumerate(paras):
+        if zones[i] == "body" and _COMMENT_HEADER.match(text[s:e].strip()):
+            comments_at = i
+            break
+    last = comments_at if comments_at is not None else len(paras)
+
+    for i, (s, e) in enumerate(paras[:last]):
+        line = text[s:e].strip()
+        if zones[i] != "body":
+            continue
+        kind = furniture(line)
+        if kind is not None:
+            zones[i] = kind
+        elif _DISCLAIMER.search(line) and not _DATELINE.match(line):
+            zones[i] = "disclaimer"
+            unverified = unverified or bool(_UNVERIFIED.search(line))
+        elif len(line.split()) <= 6 and not line.endswith((".", "!", "?", "”", '"', ":", ";", ",")) and i:
+            zones[i] = "title"  # a subheading inside the article
+        m = _DATELINE.match(text, s, e) if zones[i] == "body" else None
+        if m:
+            datelines.append((m.start(1), m.start(1) + len(m.group(1).rstrip())))
+
+    # Without a header: from the first opinionated paragraph after the article's start, when at
+    # least half of what follows reads like comments too.
+    if comments_at is None:
+        scores = [_comment_score(text[s:e]) if zones[i] == "body" else 0 for i, (s, e) in enumerate(paras)]
+        body_seen = 0
+        for i, score in enumerate(scores):
+            if zones[i] != "body":
+                continue
+            if score >= 2 and body_seen >= 2:
+                tail = [j for j in range(i, len(paras)) if zones[j] == "body"]
+                opinionated = sum(1 for j in tail if scores[j] >= 1)
+                if opinionated * 2 >= len(tail):
+                    comments_at = i
+                    break
+            body_seen += 1
+    if comments_at is not None:
+        for j in range(comments_at, len(paras)):
+            zones[j] = "comment"
+
+    sentences: list[Sentence] = []
+    seen_paras: set[str] = set()
+    seen_sents: list[str] = []
+    seen_set: set[str] = set()
+    for i, (s, e) in enumerate(paras):
+        zone = zones[i]
+        pkey = _key(text[s:e])
+        if zone == "body" and pkey in seen_paras:
+            zone = "duplicate"
+        if zone == "body" and pkey:
+            seen_paras.add(pkey)
+        if zone == "title":
+            sentences.append(Sentence(s, e, i, zone))
+            continue
+        for ss, se in _sentences_of(text, s, e):
+            szone = zone
+            if szone == "body":
+                skey = _key(text[ss:se])
+                if skey in seen_set or (len(skey) > 60 and seen_sents and process.extractOne(
+                        skey, seen_sents, scorer=fuzz.ratio, score_cutoff=92) is not None):
+                    szone = "duplicate"
+                else:
+                    seen_set.add(skey)
+                    seen_sents.append(skey)
+            sentences.append(Sentence(ss, se, i, szone))
+    return Layout(
+        text=text,
+        sentences=tuple(sentences),
+        unverified=unverified,
+        comments_start=paras[comments_at][0] if comments_at is not None else None,
+        datelines=tuple(datelines),
+    )
+
+
+# --- tokens ------------------------------------------------------------------------------------
+#: A word: letters/digits (Arabic short vowels included) with apostrophes inside ("Ma'arrat").
+_TOKEN = re.compile(r"(?:[^\W_]|[\u064B-\u065F\u0670])+(?:['’ʼʿ`](?:[^\W_]|[\u064B-\u065F\u0670])+)*")
+_POSSESSIVE = ("'s", "’s", "ʼs")
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """Word tokens of a text as parallel lists (cheap to build, cheap to slide over)."""
+
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def index_at(self, offset: int) -> int:
+        """Index of the first token starting at or after ``offset``."""
+        return bisect.bisect_left(self.starts, offset)
+
+
+def tokenize(text: str) -> Tokens:
+    """Word tokens with character offsets; a possessive "'s" is cut off its word ("Hama's" → "Hama")."""
+    starts: list[int] = []
+    ends: list[int] = []
+    words: list[str] = []
+    for m in _TOKEN.finditer(text):
+        s, e, w = m.start(), m.end(), m.group()
+        if len(w) > 3 and w.endswith(_POSSESSIVE):
+            e -= 2
+            w = w[:-2]
+        starts.append(s)
+        ends.append(e)
+        words.append(w)
+    return Tokens(starts, ends, words)
