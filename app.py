@@ -18,7 +18,7 @@ from geo import settings
 from geo.outputs.webmap import mapping
 from geo.core import timeline
 from dashboard.loaders import boundaries_stamp, load_background, load_data, load_gz
-from geo.core.dataset import data_fingerprint
+from geo.store import DataFolder
 from geo.errors import GeoError
 from geo.core.filtering import filter_records, present_values
 from geo.core.model import KIND_LAYERS
@@ -53,13 +53,13 @@ def _step(direction: int, bounds: tuple[Any, Any]) -> bool:
 # ----------------------------------------------------------------------------------- data
 stamp = boundaries_stamp()
 folder = settings.data_dir()
-fingerprint = data_fingerprint(folder)
+fingerprint = DataFolder.at(folder).fingerprint()
 try:
     ds = load_data(str(folder), fingerprint, stamp)
     gz = load_gz(stamp)
 except GeoError as exc:
     st.title("Desert Atlas")
-    st.error(f"The dataset in {folder} cannot be shown until these problems are fixed:")
+    st.error(f"The map of {folder} cannot be shown until these problems are fixed:")
     st.code(str(exc), language=None)
     st.stop()
 

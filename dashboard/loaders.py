@@ -14,7 +14,8 @@ from typing import Any
 import streamlit as st
 
 from geo.outputs.webmap import mapping
-from geo.core.dataset import load_dataset
+from geo.core.gazetteer_access import Gazetteer, get_gazetteer
+from geo.store import load_dataset
 
 #: Datasets kept at once (a few recent fingerprints: the review page changes the data often).
 MAX_DATASETS = 3
@@ -29,21 +30,19 @@ def boundaries_stamp() -> float:
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…", max_entries=1)
-def load_gz(stamp: float) -> Any:
+def load_gz(stamp: float) -> Gazetteer:
     """The gazetteer as of ``stamp`` (:func:`boundaries_stamp`); one kept, the old one released.
 
-    ``load_gazetteer`` keeps one gazetteer per process, so it is rebuilt here (a new stamp means
-    new boundaries); code in this process that calls ``load_gazetteer`` then gets the same one.
+    The gazetteer is kept once per process, so it is rebuilt here (a new stamp means new
+    boundaries); code in this process that calls ``get_gazetteer`` then gets the same one.
+    Broken gazetteer data raises :class:`geo.errors.GazetteerError` (one line, file named).
     """
-    from gazetteer import load_gazetteer
-
-    load_gazetteer.cache_clear()
-    return load_gazetteer()
+    return get_gazetteer(reload=True)
 
 
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=MAX_DATASETS)
 def load_data(path: str, fingerprint: str, stamp: float) -> Any:
-    """The dataset of ``path``; ``fingerprint`` (:func:`geo.core.dataset.data_fingerprint`) is the cache key."""
+    """The dataset of ``path``; ``fingerprint`` (:meth:`geo.store.DataFolder.fingerprint`) is the cache key."""
     return load_dataset(path, gazetteer=load_gz(stamp))
 
 

@@ -23,6 +23,11 @@ EVENTS_SUBDIR = "events"
 EVENT_FILE_PATTERNS: tuple[str, ...] = ("*.yaml", "*.yml")
 ACTORS_FILE = "actors.yaml"
 REPORTS_FILE = "reports.yaml"
+#: Where records accepted from the review queue are appended, inside ``events/``.
+ACCEPTED_FILE = "accepted.yaml"
+#: The review queue and the lock its writers hold (see :class:`geo.store.folder.DataFolder`).
+QUEUE_FILE = "review/queue.yaml"
+LOCK_FILE = "review/.lock"
 
 #: Environment variable naming the folders that hold report texts (``os.pathsep``-separated).
 REPORTS_ENV = "DESERT_ATLAS_REPORTS"

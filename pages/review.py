@@ -1,6 +1,6 @@
 """Review page: the candidates ``python -m geo ingest`` proposed, on the map; accept, merge or reject.
 
-Layout and widgets only: the queue, the form's edits and every decision are :mod:`geo.review.queue`
+Layout and widgets only: the queue, the form's edits and every decision are :mod:`geo.review` (and :mod:`dashboard.review_form`)
 (validated, locked, atomic); the map is :mod:`geo.outputs.webmap.mapping`; the cached loaders are shared with the
 main page (:mod:`dashboard.loaders`), so both use one gazetteer and one dataset.  The data folder is
 ``$DESERT_ATLAS_DATA`` when set, else the repository's ``data/`` (as on the main page).  Report
@@ -17,9 +17,10 @@ from streamlit_folium import st_folium
 
 from geo import settings
 from geo.outputs.webmap import mapping
-from geo.review import queue as review
+from geo import review
+from dashboard import review_form
 from dashboard.loaders import boundaries_stamp, load_background, load_data, load_gz
-from geo.core.dataset import data_fingerprint
+from geo.store import DataFolder
 from geo.errors import GeoError
 from geo.core.model import DATE_PRECISIONS, KINDS, STATUSES
 
@@ -44,7 +45,7 @@ stamp = boundaries_stamp()
 folder = settings.data_dir()
 try:
     gz = load_gz(stamp)
-    ds = load_data(str(folder), data_fingerprint(folder), stamp)
+    ds = load_data(str(folder), DataFolder.at(folder).fingerprint(), stamp)
     queue = review.load_queue(folder)
 except GeoError as exc:
     st.title("Review candidates")
@@ -69,7 +70,7 @@ chosen_id = st.selectbox("Candidate", list(labels), format_func=labels.get, key=
 cand = queue.get(chosen_id)
 
 # ----------------------------------------------------------------------------------- map
-frame, unmappable = review.candidates_frame(queue, gazetteer=gz, actors=ds.actors, reports=ds.reports,
+frame, unmappable = review_form.candidates_frame(queue, gazetteer=gz, actors=ds.actors, reports=ds.reports,
                                             entries=pending)
 layers = mapping.layer_geojson(frame, actors=ds.actors, reports=ds.reports)
 groups = mapping.record_groups(layers)
@@ -119,7 +120,7 @@ with accept_tab:
     with st.form("accept_form"):
         c1, c2 = st.columns(2)
         kind = c1.selectbox("Kind", KINDS, index=KINDS.index(cand["kind"]), key="edit_kind")
-        subtypes = review.subtype_choices(kind, cand.get("subtype"))
+        subtypes = review_form.subtype_choices(kind, cand.get("subtype"))
         subtype = c2.selectbox("Subtype", subtypes, format_func=lambda s: s or "—", key="edit_subtype",
                                index=subtypes.index(cand.get("subtype")))  # its own subtype is always offered
         title = st.text_input("Title", value=str(cand.get("title") or ""), key="edit_title")
@@ -146,12 +147,12 @@ with accept_tab:
                                   key="edit_status")
         accepted = st.form_submit_button("Accept")
     if accepted:
-        edits = review.edits_from_form(cand, kind=kind, subtype=subtype, title=title, summary=summary, actors=actors,
+        edits = review_form.edits_from_form(cand, kind=kind, subtype=subtype, title=title, summary=summary, actors=actors,
                                        place=place, place_context=context, date_start=start, date_end=end,
                                        date_precision=precision, status=status)
         _decide(lambda: review.accept(chosen_id, edits=edits, data_dir=folder, gazetteer=gz),
                 "Not accepted: the record would not validate.",
-                lambda record_id: f"Accepted as {record_id} (events/{review.ACCEPTED_FILE}).")
+                lambda record_id: f"Accepted as {record_id} (events/{settings.ACCEPTED_FILE}).")
 
 with merge_tab:
     records = ds.frame.sort_values("id")

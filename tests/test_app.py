@@ -8,7 +8,7 @@ import pytest
 import yaml
 from _dashboard import FIXTURES, XSS_RECORD, write_dashboard_data
 
-from geo.core.dataset import load_dataset
+from geo.store import load_dataset
 from geo.core.filtering import filter_records
 
 APP = Path(__file__).resolve().parent.parent / "app.py"

@@ -15,7 +15,7 @@ from _geo_helpers import DATA, DELETE, REPORTS, copy_data, edit_record
 from gazetteer import geodesy
 from geo import settings
 from geo.core.frame import FRAME_COLUMNS
-from geo.core.dataset import data_fingerprint, load_dataset
+from geo.store import DataFolder, load_dataset
 from geo.core.evidence import span_sha256
 from geo.outputs.webmap.mapping import display_geometries
 from geo.core.model import KIND_LAYERS, KINDS, date_prec_from_days
@@ -177,10 +177,10 @@ def test_reports_dirs_setting_reads_environment(monkeypatch, tmp_path):
 
 def test_fingerprint_changes_with_content(tmp_path):
     data = copy_data(tmp_path)
-    before = data_fingerprint(data)
-    assert data_fingerprint(data) == before
+    before = DataFolder.at(data).fingerprint()
+    assert DataFolder.at(data).fingerprint() == before
     edit_record(data, "fx-depot-bukamal", confidence=0.55)
-    assert data_fingerprint(data) != before
+    assert DataFolder.at(data).fingerprint() != before
 
 
 def test_fixture_loads_with_real_gazetteer(real_gazetteer):

@@ -20,7 +20,7 @@ import shapely
 from _geo_helpers import DATA, DELETE, REPORTS, copy_data, edit_record
 from geo.outputs.export import writers as export_mod
 from geo.outputs.export.geojson import write_feature_collection
-from geo.core.dataset import load_dataset
+from geo.store import load_dataset
 from geo.errors import ExportError
 from geo.outputs.export.writers import RECORD_LAYERS, build_layers, export_dataset, export_frame
 from geo.core.model import LAYERS

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from _geo_helpers import DATA, REPORTS
-from geo.core.dataset import load_dataset
+from geo.store import load_dataset
 from geo.errors import FilterError
 from geo.core.filtering import filter_records, visibility_window
 from geo.synthetic import synthetic_frame

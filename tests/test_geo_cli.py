@@ -13,7 +13,7 @@ import yaml
 
 from _geo_helpers import DATA, REPORTS, copy_data, edit_record
 from geo import cli
-from geo.core import dataset as dataset_mod
+from geo.store import loading as loading_mod
 from geo import settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def fixture_environment(monkeypatch, fake_gazetteer):
     """In-process runs use the fake gazetteer and the fixture report texts."""
-    monkeypatch.setattr(dataset_mod, "_default_gazetteer", lambda: fake_gazetteer)
+    monkeypatch.setattr(loading_mod, "get_gazetteer", lambda **_: fake_gazetteer)
     monkeypatch.setenv(settings.REPORTS_ENV, str(REPORTS))
 
 

@@ -34,9 +34,10 @@ THURSDAY = date(2019, 3, 14)
 
 @pytest.fixture(scope="module")
 def ingester(real_gazetteer):
-    from geo.ingest.ingester import _load_actors
+    from geo.core.problems import ProblemLog
+    from geo.store import DataFolder
 
-    return Ingester(gazetteer=real_gazetteer, actors=_load_actors(REPO / "data"), known_reports={})
+    return Ingester(gazetteer=real_gazetteer, actors=DataFolder(REPO / "data").actors(ProblemLog()), known_reports={})
 
 
 def _mentions(result, **match):
@@ -98,9 +99,10 @@ def test_common_words_that_are_place_names_elsewhere_are_not_places(real_gazette
                            governorate="SY04", country="SY", uncertainty_m=1000, source="test")
                      for i, name in enumerate(["Most", "As", "Tal", "Share"])]
     gz = Gazetteer([*real_gazetteer.places, *false_friends])
-    from geo.ingest.ingester import _load_actors
+    from geo.core.problems import ProblemLog
+    from geo.store import DataFolder
 
-    ing = Ingester(gazetteer=gz, actors=_load_actors(REPO / "data"), known_reports={})
+    ing = Ingester(gazetteer=gz, actors=DataFolder(REPO / "data").actors(ProblemLog()), known_reports={})
     text = ("Most of the fighters left Tal Abyad on Monday. As expected, shelling hit the homs road near the tal, "
             "and Share prices fell.")
     result = ing.ingest_text(text, name="friends.txt", source=Source(published=THURSDAY))
@@ -282,8 +284,8 @@ def test_cli_folder_skips_the_bad_file_and_queues_the_others(tmp_path):
     assert "no_place.txt" in proc.stderr and "names no place" in proc.stderr
     assert "2 of 4 file(s) could not be ingested" in proc.stderr
 
-    from geo.core.dataset import event_files
-    from geo.review.queue import load_queue
+    from geo.store import DataFolder
+    from geo.review import load_queue
 
     queue = load_queue(data)
     names = sorted(r["ingest"]["name"] for r in queue.reports)
@@ -293,7 +295,7 @@ def test_cli_folder_skips_the_bad_file_and_queues_the_others(tmp_path):
     assert stored == sorted(f"{r['sha256']}.txt" for r in queue.reports)
     for r in queue.reports:
         assert (tmp_path / "reports" / r["file"]).read_bytes() == (inbox / r["ingest"]["name"]).read_bytes()
-    assert event_files(data) == [] and (data / "reports.yaml").read_text().startswith("# reports registered")
+    assert DataFolder(data).event_files() == [] and (data / "reports.yaml").read_text().startswith("# reports registered")
 
     again = _run([str(inbox / BADIA.name), "--data-dir", str(data), "--published", "2019-03-14"], tmp_path)
     assert again.returncode == 0 and "queued 0 new candidate(s)" in again.stdout
@@ -301,8 +303,8 @@ def test_cli_folder_skips_the_bad_file_and_queues_the_others(tmp_path):
 
 
 def test_the_dataset_never_loads_candidates(tmp_path, monkeypatch, real_gazetteer):
-    from geo.core.dataset import load_dataset
-    from geo.review.queue import add_results
+    from geo.store import load_dataset
+    from geo.review import add_results
 
     data = _data_dir(tmp_path)
     monkeypatch.setenv("DESERT_ATLAS_REPORTS", str(tmp_path / "reports"))

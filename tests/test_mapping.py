@@ -24,7 +24,7 @@ from geo.outputs.webmap.js import js_literal
 from geo.outputs.webmap.legend import legend_html
 from geo.outputs.webmap.popups import safe_link
 from geo.outputs.symbology import COUNTRY_OPACITY, PRECISION_OPACITY
-from geo.core.dataset import load_dataset
+from geo.store import load_dataset
 from geo.core.filtering import filter_records
 from geo.core.model import KIND_LAYERS, Actor
 

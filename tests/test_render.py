@@ -30,7 +30,7 @@ SMALL = {"width": 900, "dpi": 100}
 
 @pytest.fixture(scope="module")
 def dataset():
-    from geo.core.dataset import load_dataset
+    from geo.store import load_dataset
 
     return load_dataset()
 

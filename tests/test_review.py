@@ -17,8 +17,10 @@ import pytest
 import shapely
 import yaml
 
-from geo.review import queue as review
-from geo.core.dataset import data_fingerprint, load_dataset
+from dashboard import review_form
+from geo import review, settings
+from geo.review import decisions
+from geo.store import DataFolder, load_dataset
 from geo.core.evidence import quote
 from geo.ingest.ingester import Ingester, Source
 
@@ -62,10 +64,10 @@ def _files(data: Path) -> dict[str, bytes]:
 def test_accepted_candidate_becomes_a_valid_record_with_its_evidence(data, real_gazetteer, tmp_path):
     queue = _queue(data, real_gazetteer, GOLAN)
     cand = _pick(queue, "strike")
-    before = data_fingerprint(data)
+    before = DataFolder.at(data).fingerprint()
     record_id = review.accept(cand["id"], data_dir=data, gazetteer=real_gazetteer,
                               edits={"title": "Israeli strike on a depot near Tal Kalakh", "confidence": 0.6})
-    assert data_fingerprint(data) != before  # the dashboard's cache key moves, so the map reloads
+    assert DataFolder.at(data).fingerprint() != before  # the dashboard's cache key moves, so the map reloads
 
     ds = _load(data, real_gazetteer, tmp_path)
     rec = next(r for r in ds.records if r.id == record_id)
@@ -86,7 +88,7 @@ def test_accepted_candidate_becomes_a_valid_record_with_its_evidence(data, real_
     entry = review.load_queue(data).get(cand["id"])
     assert entry["status"] == "accepted" and entry["review"]["record"] == record_id
     assert sorted(entry["review"]["edited"]) == ["confidence", "title"]
-    written = yaml.safe_load((data / "events" / review.ACCEPTED_FILE).read_text(encoding="utf-8"))
+    written = yaml.safe_load((data / "events" / settings.ACCEPTED_FILE).read_text(encoding="utf-8"))
     assert [r["id"] for r in written] == [record_id] and "review" not in written[0]
 
 
@@ -140,11 +142,11 @@ def test_merge_adds_the_source_and_evidence_to_an_existing_record(data, real_gaz
     first = next(c for c in queue.pending() if c["kind"] == "deployment" and c["sources"][0]["report"] == golan_report)
     target = review.accept(first["id"], data_dir=data, gazetteer=real_gazetteer)
     other = next(c for c in queue.pending() if c["kind"] == "facility" and c["sources"][0]["report"] == badia_report)
-    accepted = data / "events" / review.ACCEPTED_FILE
+    accepted = data / "events" / settings.ACCEPTED_FILE
     header = accepted.read_text(encoding="utf-8").split("- id:")[0]
 
     changed = review.merge_into(other["id"], target, data_dir=data, gazetteer=real_gazetteer)
-    assert changed == f"events/{review.ACCEPTED_FILE}"
+    assert changed == f"events/{settings.ACCEPTED_FILE}"
     ds = _load(data, real_gazetteer, tmp_path)
     rec = next(r for r in ds.records if r.id == target)
     assert [s.report for s in rec.sources] == [golan_report, badia_report]
@@ -160,7 +162,7 @@ def test_merge_adds_the_source_and_evidence_to_an_existing_record(data, real_gaz
 def test_pending_candidates_are_drawn_in_the_dashboards_frame(data, real_gazetteer):
     queue = _queue(data, real_gazetteer, BADIA)
     ds_actors = Ingester(gazetteer=real_gazetteer, data_dir=data).actors
-    frame, problems = review.candidates_frame(queue, gazetteer=real_gazetteer, actors=ds_actors)
+    frame, problems = review_form.candidates_frame(queue, gazetteer=real_gazetteer, actors=ds_actors)
     assert problems == {}
     assert sorted(frame["id"]) == sorted(c["id"] for c in queue.pending())
     assert frame.geometry.notna().all() and frame["latitude"].between(32, 38).all()
@@ -187,13 +189,13 @@ def test_concurrent_decisions_and_ingest_are_all_kept(data, real_gazetteer, tmp_
     first, second = _pick(queue, "strike"), _pick(queue, "statement")
     third = _pick(queue, "deployment")
     incoming = Ingester(gazetteer=real_gazetteer, data_dir=data).ingest_file(BADIA, Source(published=PUBLISHED))
-    real_validate = review.validate_change
+    real_validate = decisions.validate_change
 
     def slow_validate(*args, **kwargs):  # the real check, as slow as on a big data folder
         real_validate(*args, **kwargs)
         time.sleep(0.4)
 
-    monkeypatch.setattr(review, "validate_change", slow_validate)
+    monkeypatch.setattr(decisions, "validate_change", slow_validate)
     start = threading.Barrier(4)
     results: dict[str, object] = {}
 
@@ -223,7 +225,7 @@ def test_concurrent_decisions_and_ingest_are_all_kept(data, real_gazetteer, tmp_
     assert after.get(third["id"])["status"] == "rejected"
     assert results["ingest"].added == len(incoming.candidates)
     assert {c["id"] for c in incoming.candidates} <= {c["id"] for c in after.candidates}
-    written = yaml.safe_load((data / "events" / review.ACCEPTED_FILE).read_text(encoding="utf-8"))
+    written = yaml.safe_load((data / "events" / settings.ACCEPTED_FILE).read_text(encoding="utf-8"))
     assert sorted(r["id"] for r in written) == sorted([results["accept 1"], results["accept 2"]])
     assert {r.id for r in _load(data, real_gazetteer, tmp_path).records} == set(r["id"] for r in written)
 
@@ -290,7 +292,7 @@ def test_an_untouched_form_edits_nothing(data, real_gazetteer):
     queue = _queue(data, real_gazetteer, GOLAN, BADIA)
     assert {c["kind"] for c in queue.pending()} >= {"facility", "movement", "strike", "statement"}
     for cand in queue.pending():
-        assert review.edits_from_form(cand, **_form_of(cand)) == {}, cand["id"]
+        assert review_form.edits_from_form(cand, **_form_of(cand)) == {}, cand["id"]
 
 
 def test_form_edits_of_a_movement_redraw_its_route(data, real_gazetteer, tmp_path):
@@ -299,7 +301,7 @@ def test_form_edits_of_a_movement_redraw_its_route(data, real_gazetteer, tmp_pat
     assert isinstance(cand["route"], list) and len(cand["route"]) == 2
     form = {**_form_of(cand), "place": " bukamal ;  tadmur ", "title": "Trucks from Bukamal to Tadmur",
             "date_end": "  "}
-    edits = review.edits_from_form(cand, **form)
+    edits = review_form.edits_from_form(cand, **form)
     assert edits == {"title": "Trucks from Bukamal to Tadmur", "place": ["bukamal", "tadmur"],
                      "route": ["bukamal", "tadmur"], "date_end": None}
     record_id = review.accept(cand["id"], edits=edits, data_dir=data, gazetteer=real_gazetteer)
@@ -309,9 +311,9 @@ def test_form_edits_of_a_movement_redraw_its_route(data, real_gazetteer, tmp_pat
     assert rec.geometry.geom_type == "LineString" and abs(end[0] - tadmur.lon) < 0.05 and abs(end[1] - tadmur.lat) < 0.05
     assert review.load_queue(data).get(cand["id"])["review"]["edited"] == ["date_end", "place", "route", "title"]
 
-    one_place = review.edits_from_form(cand, **{**_form_of(cand), "place": "bukamal"})
+    one_place = review_form.edits_from_form(cand, **{**_form_of(cand), "place": "bukamal"})
     assert one_place == {"place": "bukamal", "route": None}  # a route needs two places: drawn at the place
-    as_strike = review.edits_from_form(cand, **{**_form_of(cand), "kind": "strike", "subtype": None})
+    as_strike = review_form.edits_from_form(cand, **{**_form_of(cand), "kind": "strike", "subtype": None})
     assert as_strike == {"kind": "strike", "subtype": None}  # record_from_candidate drops a strike's route
 
 
@@ -319,13 +321,13 @@ def test_a_subtype_outside_the_common_list_is_offered_and_kept(data, real_gazett
     queue = _queue(data, real_gazetteer, BADIA)
     cand = _pick(queue, "movement")
     cand["subtype"] = "transfer"
-    review._commit(data, {}, queue)  # as if the ingester (or an analyst's hand) had written it
-    assert review.subtype_choices("movement", "transfer") == [None, "weapons_transfer", "equipment_transfer",
+    review.save(queue)  # as if the ingester (or an analyst's hand) had written it
+    assert review_form.subtype_choices("movement", "transfer") == [None, "weapons_transfer", "equipment_transfer",
                                                               "fighters_transfer", "transfer"]
-    assert review.subtype_choices("strike", "airstrike") == [None, "airstrike", "drone_attack", "shelling"]
+    assert review_form.subtype_choices("strike", "airstrike") == [None, "airstrike", "drone_attack", "shelling"]
     cand = review.load_queue(data).get(cand["id"])
-    options = review.subtype_choices(cand["kind"], cand["subtype"])
-    edits = review.edits_from_form(cand, **{**_form_of(cand), "subtype": options[options.index("transfer")]})
+    options = review_form.subtype_choices(cand["kind"], cand["subtype"])
+    edits = review_form.edits_from_form(cand, **{**_form_of(cand), "subtype": options[options.index("transfer")]})
     record_id = review.accept(cand["id"], edits=edits, data_dir=data, gazetteer=real_gazetteer)
     rec = next(r for r in _load(data, real_gazetteer, tmp_path).records if r.id == record_id)
     assert rec.subtype == "transfer"

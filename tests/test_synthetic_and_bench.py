@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from _geo_helpers import DATA, REPORTS
-from geo.core.dataset import load_dataset
+from geo.store import load_dataset
 from geo.core.model import KINDS
 from geo.synthetic import synthetic_frame
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from _geo_helpers import DELETE, REPORTS, copy_data, edit_record, read_events, write_yaml
-from geo.core.dataset import load_dataset
+from geo.store import load_dataset
 from geo.errors import DatasetError, Problem
 
 TODAY = date(2026, 1, 1)

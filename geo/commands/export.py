@@ -52,7 +52,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.core.dataset import load_dataset
+    from geo.store import load_dataset
     from geo.outputs.export.writers import export_dataset
 
     if args.start and args.end and args.end < args.start:

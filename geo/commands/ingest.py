@@ -48,7 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from geo.ingest.ingester import Ingester, Source, ingest_paths, write_json
     from geo import settings
-    from geo.review.queue import add_results
+    from geo.review import add_results
 
     data_dir = args.data_dir or settings.data_dir()
     source = Source(outlet=args.source, via=args.via, url=args.url, published=args.published)

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             path = screenshot(args.out, start=args.start, end=args.end, actors=actors, kinds=kinds,
                               width=args.width, data_dir=args.data_dir)
         else:
-            from geo.core.dataset import load_dataset
+            from geo.store import load_dataset
             from geo.outputs.static.render import render_dataset
 
             dataset = load_dataset(args.data_dir)

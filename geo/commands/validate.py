@@ -15,7 +15,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.core.dataset import load_dataset
+    from geo.store import load_dataset
 
     dataset = load_dataset(args.data_dir)  # DatasetError → listed by geo.cli, exit 1
     kinds = Counter(r.kind for r in dataset.records)

@@ -1,11 +1,9 @@
-"""Loading the event dataset: registries, records, resolved geometry, one flat frame.
+"""The event dataset: validated records, the registries they cite, and their one flat frame.
 
-``load_dataset`` is a pure function of the data files (plus the gazetteer and, for evidence
-checks only, the report texts), so callers may cache it keyed on :func:`data_fingerprint`.
+:func:`geo.store.loading.load_dataset` builds it from a data folder.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -17,18 +15,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import settings
 from geo.core.frame import CRS, ID_SEP, TEXT_SEP, conform
-from geo.core.places import PlaceResolver
-from geo.core.problems import ProblemLog
-from geo.core.registry import load_report_texts, parse_actors, parse_reports
-from geo.core.validate import UNVERIFIED_RE, LoadContext, parse_record
-from geo.store.yamlio import read_yaml_list
-from geo.errors import GazetteerError
+from geo.core.validate import UNVERIFIED_RE
 from geo.core.model import KIND_LAYERS, Actor, Record, Report
-
-PLACE_COLUMNS = ("id", "name", "feature_type", "governorate", "latitude", "longitude", "uncertainty_m")
-
 
 @dataclass(frozen=True)
 class Dataset:
@@ -43,41 +32,6 @@ class Dataset:
     #: Gazetteer places the records reference (ids in ``frame.place_refs``).
     places: gpd.GeoDataFrame
     data_dir: Path
-
-
-def _default_gazetteer() -> Any:
-    try:
-        from gazetteer import load_gazetteer
-        return load_gazetteer()
-    except Exception as exc:  # import or data errors alike: the dataset cannot be placed
-        raise GazetteerError(f"cannot load the gazetteer: {type(exc).__name__}: {exc}") from exc
-
-
-def _label(path: Path, data_dir: Path) -> str:
-    """How a file is named in problem messages: relative to the data folder's parent."""
-    try:
-        return path.resolve().relative_to(data_dir.resolve().parent).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def event_files(data_dir: Path) -> list[Path]:
-    """The event files of a data folder, in load order."""
-    folder = data_dir / settings.EVENTS_SUBDIR
-    files = {p for pattern in settings.EVENT_FILE_PATTERNS for p in folder.glob(pattern) if p.is_file()}
-    return sorted(files)
-
-
-def data_fingerprint(data_dir: Path | str | None = None) -> str:
-    """Hash of every data file's name and bytes (``local/`` excluded): a cache key for loads."""
-    root = Path(data_dir) if data_dir is not None else settings.data_dir()
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root)
-        if rel.parts and rel.parts[0] == "local":
-            continue
-        digest.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def _join(values: list[Any], sep: str = TEXT_SEP) -> str | None:
@@ -175,46 +129,3 @@ def places_frame(places: list[Any]) -> gpd.GeoDataFrame:
                                     "uncertainty_m": "float64"})
     geoms = np.array([getattr(p, "geometry", None) for p in places], dtype=object)
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
-
-
-def load_dataset(data_dir: Path | str | None = None, *, gazetteer: Any = None,
-                 reports_dirs: list[Path] | None = None, today: date | None = None) -> Dataset:
-    """Load and validate a data folder; raise one :class:`~geo.errors.DatasetError` listing all problems.
-
-    ``gazetteer`` defaults to ``gazetteer.load_gazetteer()``; ``reports_dirs`` to
-    :func:`geo.settings.reports_dirs` (report texts, used only to check evidence hashes);
-    ``today`` (for "date in the future") to the current date.
-    """
-    root = Path(data_dir) if data_dir is not None else settings.data_dir()
-    log = ProblemLog()
-    actors_path, reports_path = root / settings.ACTORS_FILE, root / settings.REPORTS_FILE
-    actors = parse_actors(read_yaml_list(actors_path, _label(actors_path, root), log),
-                          _label(actors_path, root), log)
-    reports = parse_reports(read_yaml_list(reports_path, _label(reports_path, root), log),
-                            _label(reports_path, root), log)
-    texts = load_report_texts(reports, _label(reports_path, root), log,
-                              settings.reports_dirs() if reports_dirs is None else list(reports_dirs))
-    gz = gazetteer if gazetteer is not None else _default_gazetteer()
-    ctx = LoadContext(actors, reports, texts, PlaceResolver(gz), today or date.today())
-    records: list[Record] = []
-    for path in event_files(root):
-        label = _label(path, root)
-        for index, raw in enumerate(read_yaml_list(path, label, log), start=1):
-            record = parse_record(raw, index, label, ctx, log)
-            if record is not None:
-                records.append(record)
-    log.raise_if_any()
-
-    frame = records_to_frame(records, actors)
-    all_places = list(getattr(gz, "places", []) or [])
-    referenced = dict.fromkeys(pid for r in records for pid in r.place_refs)
-    used = [p for p in (gz.get(pid) for pid in referenced) if p is not None]
-    return Dataset(
-        records=tuple(records),
-        reports=reports,
-        actors=actors,
-        frame=frame,
-        zones=places_frame([p for p in all_places if getattr(p, "feature_type", None) == "zone"]),
-        places=places_frame(used),
-        data_dir=root,
-    )

@@ -11,7 +11,7 @@ actors (:mod:`geo.ingest.actors`), event cues (:mod:`geo.ingest.kinds`) and date
 (:mod:`geo.ingest.dates`) → assemble and merge candidates (:mod:`geo.ingest.build`).
 
 Candidates have the schema of ``data/events/*.yaml`` records with ``status: candidate`` and a
-``review`` block; they go to the review queue (:mod:`geo.review.queue`), never into the curated data,
+``review`` block; they go to the review queue (:mod:`geo.review`), never into the curated data,
 until the analyst accepts them.  Build one :class:`Ingester` and reuse it: the gazetteer's name
 index is built once, and resolved names are cached across reports.
 """
@@ -26,12 +26,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from geo import settings
+from geo.core.gazetteer_access import Gazetteer, get_gazetteer
+from geo.core.model import Actor
+from geo.core.problems import ProblemLog
+from geo.errors import GeoError
 from geo.ingest.actors import ActorFinder
 from geo.ingest.build import drafts_of, merge, sentence_facts, to_record
 from geo.ingest.places import Mention, PlaceFinder
 from geo.ingest.text import ReportTextError, decode_report, layout, tokenize
-from geo.errors import GeoError
+from geo.review import load_queue
+from geo.store.folder import DataFolder
 
 #: Reports larger than this are refused (a news report is tens of kB; a bigger file is not one).
 MAX_REPORT_BYTES = 2_000_000
@@ -77,22 +81,6 @@ class IngestResult:
                 "unplaced": self.unplaced}
 
 
-def reports_dir(data_dir: Path) -> Path:
-    """Where ingested report texts are kept: ``$DESERT_ATLAS_REPORTS``'s first folder, else ``<data>/local/reports``.
-
-    For the default data folder this is ``geo.settings.reports_dirs()[0]``, so the dashboard finds
-    the texts and can quote the evidence.
-    """
-    import os
-
-    env = os.environ.get(settings.REPORTS_ENV)
-    if env:
-        first = next((p for p in env.split(os.pathsep) if p.strip()), None)
-        if first:
-            return Path(first).expanduser()
-    return Path(data_dir) / "local" / "reports"
-
-
 def _language(text: str) -> str | None:
     letters = sum(ch.isalpha() for ch in text) or 1
     if len(_ARABIC.findall(text)) > 0.3 * letters:
@@ -104,22 +92,20 @@ def _language(text: str) -> str | None:
 class Ingester:
     """Turns report texts into candidate records; build once, reuse for many reports."""
 
-    def __init__(self, *, gazetteer: Any = None, actors: dict[str, Any] | None = None,
+    def __init__(self, *, gazetteer: Gazetteer | None = None, actors: dict[str, Actor] | None = None,
                  data_dir: Path | str | None = None, known_reports: dict[str, dict[str, Any]] | None = None):
         """``actors`` default to ``<data_dir>/actors.yaml``; ``known_reports`` maps report sha256 → its
         registry entry (default: ``<data_dir>/reports.yaml`` plus the review queue), so re-ingesting a
         registered report reuses its id and what the registry says about its source."""
-        self.data_dir = Path(data_dir) if data_dir is not None else settings.data_dir()
-        if gazetteer is None:
-            from gazetteer import load_gazetteer
-            gazetteer = load_gazetteer()
-        self.gazetteer = gazetteer
+        folder = DataFolder.at(data_dir)
+        self.data_dir = folder.root
+        self.gazetteer = gazetteer if gazetteer is not None else get_gazetteer()
         if actors is None:
-            actors = _load_actors(self.data_dir)
+            actors = _load_actors(folder)
         self.actors = actors
-        self.places = PlaceFinder(gazetteer)
+        self.places = PlaceFinder(self.gazetteer)
         self.actor_finder = ActorFinder(actors)
-        self.known_reports = known_reports if known_reports is not None else _known_reports(self.data_dir)
+        self.known_reports = known_reports if known_reports is not None else _known_reports(folder)
         self._names = {a.id: a.name for a in actors.values()}
 
     # --- entry points ------------------------------------------------------------------------
@@ -209,17 +195,12 @@ def _mention_dict(m: Mention, text: str, zone: str) -> dict[str, Any]:
     }
 
 
-def _load_actors(data_dir: Path) -> dict[str, Any]:
-    from geo.core.problems import ProblemLog
-    from geo.core.registry import parse_actors
-    from geo.store.yamlio import read_yaml_list
-
+def _load_actors(folder: DataFolder) -> dict[str, Actor]:
     log = ProblemLog()
-    path = Path(data_dir) / settings.ACTORS_FILE
-    actors = parse_actors(read_yaml_list(path, str(path), log), str(path), log)
+    actors = folder.actors(log)
     if not actors:
         problems = "; ".join(str(p) for p in log.problems[:3])
-        raise IngestError(f"no actors to match: {path} has none{f' ({problems})' if problems else ''}")
+        raise IngestError(f"no actors to match: {folder.actors_path} has none{f' ({problems})' if problems else ''}")
     return actors
 
 
@@ -235,17 +216,12 @@ def _with_registry(source: Source, known: dict[str, Any]) -> Source:
                   url=source.url or known.get("url"), published=published)
 
 
-def _known_reports(data_dir: Path) -> dict[str, dict[str, Any]]:
+def _known_reports(folder: DataFolder) -> dict[str, dict[str, Any]]:
     """sha256 → registry entry, from ``reports.yaml`` and the review queue."""
-    from geo.core.problems import ProblemLog
-    from geo.store.yamlio import read_yaml_list
-    from geo.review.queue import load_queue
-
-    log = ProblemLog()
     out: dict[str, dict[str, Any]] = {}
-    entries = list(read_yaml_list(Path(data_dir) / settings.REPORTS_FILE, "reports.yaml", log, required=False))
+    entries = folder.report_entries()
     try:
-        entries += load_queue(data_dir).reports
+        entries += load_queue(folder.root).reports
     except GeoError:
         pass
     for entry in entries:

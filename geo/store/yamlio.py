@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from gazetteer.yamlio import StrictLoader as _StrictLoader
+from gazetteer.yamlio import StrictLoader
 from geo.core.problems import NO_RECORD, ProblemLog
 
 
@@ -40,7 +40,7 @@ def read_yaml_list(path: Path, label: str, log: ProblemLog, *, required: bool = 
         log.add(label, NO_RECORD, "file", f"cannot read: {exc.strerror or exc}")
         return []
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         log.add(label, NO_RECORD, "yaml", _describe(exc))
         return []

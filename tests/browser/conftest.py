@@ -43,7 +43,7 @@ def xss_record() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def dashboard_dataset(dashboard_data_dir: Path) -> Any:
     """``dashboard_data_dir`` loaded in the test process (to compute what the page should show)."""
-    from geo.core.dataset import load_dataset
+    from geo.store import load_dataset
 
     return load_dataset(dashboard_data_dir, reports_dirs=[FIXTURES / "geo_reports"])
 

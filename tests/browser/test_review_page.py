@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from geo.core.dataset import load_dataset
+from geo.store import load_dataset
 from geo.core.filtering import filter_records
 from geo.outputs.webmap.mapping import mapped_mask
-from geo.review.queue import load_queue
+from geo.review import load_queue
 from geo.core.timeline import dataset_span
 
 
@@ -49,7 +49,7 @@ def review_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     os.environ.update({k: env[k] for k in ("DESERT_ATLAS_DATA", "DESERT_ATLAS_REPORTS")})
     try:
         from geo.ingest.ingester import Ingester, Source
-        from geo.review.queue import add_results
+        from geo.review import add_results
 
         result = Ingester(data_dir=data).ingest_file(REPORT, Source(outlet="Fixture Wire", published=date(2019, 3, 14)))
         assert add_results([result], data_dir=data).added >= 3

@@ -197,9 +197,9 @@ def render_figure(
     if actors is None:
         actors = _default_actors()
     if gazetteer is None:
-        from gazetteer import load_gazetteer
+        from geo.core.gazetteer_access import get_gazetteer
 
-        gazetteer = load_gazetteer()
+        gazetteer = get_gazetteer()
     # Place names for labels; a governorate says so ("Deir-ez-Zor governorate" is not the city).
     places_by_id = {p.id: f"{p.name} governorate" if getattr(p, "feature_type", None) == "governorate" else p.name
                     for p in getattr(gazetteer, "places", ())}

@@ -44,8 +44,8 @@ def screenshot(out: Path | str, *, start: Any = None, end: Any = None, actors: S
     except ImportError as exc:
         raise RenderError("--browser needs the Python package playwright (pip install playwright)") from exc
 
-    from gazetteer import load_gazetteer
-    from geo.core.dataset import load_dataset
+    from geo.core.gazetteer_access import get_gazetteer
+    from geo.store import load_dataset
     from geo.core.filtering import filter_records
     from geo.outputs.webmap.mapping import background_geojson, build_map
 
@@ -54,7 +54,7 @@ def screenshot(out: Path | str, *, start: Any = None, end: Any = None, actors: S
     if unknown:
         raise RenderError(f"unknown actor {', '.join(map(repr, unknown))} (known: {', '.join(sorted(dataset.actors))})")
     frame = filter_records(dataset.frame, start=start, end=end, actors=actors or None, kinds=kinds or None)
-    folium_map = build_map(frame, zones=dataset.zones, background=background_geojson(load_gazetteer()),
+    folium_map = build_map(frame, zones=dataset.zones, background=background_geojson(get_gazetteer()),
                            actors=dataset.actors, reports=dataset.reports)
     height = int(round(width * ASPECT))
     with tempfile.TemporaryDirectory(prefix="desert-atlas-browser-") as tmp:
