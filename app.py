@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
+from geo.outputs.export.writers import view_geojson
 from geo.outputs.webmap import mapping
 from geo.core import timeline
 from dashboard.loaders import boundaries_stamp, load_background, load_data, load_gz
@@ -155,7 +156,7 @@ with chart_col:
 with download_col:
     st.subheader("Download")
     stamp_text = f"{window[0]}_{window[1]}"
-    st.download_button("GeoJSON of this view", data=lambda: mapping.view_geojson(visible),
+    st.download_button("GeoJSON of this view", data=lambda: view_geojson(visible),
                        file_name=f"desert-atlas_{stamp_text}.geojson", mime="application/geo+json",
                        on_click="ignore", key="download_geojson")
 

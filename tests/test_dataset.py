@@ -17,7 +17,7 @@ from geo import settings
 from geo.core.frame import FRAME_COLUMNS
 from geo.store import DataFolder, load_dataset
 from geo.core.evidence import span_sha256
-from geo.outputs.webmap.mapping import display_geometries
+from geo.outputs.symbology import display_geometries
 from geo.core.model import KIND_LAYERS, KINDS, date_prec_from_days
 
 TODAY = date(2026, 1, 1)

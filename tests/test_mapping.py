@@ -23,7 +23,8 @@ from geo.outputs.webmap.assets import external_urls, leaflet_css_text, leaflet_j
 from geo.outputs.webmap.js import js_literal
 from geo.outputs.webmap.legend import legend_html
 from geo.outputs.webmap.popups import safe_link
-from geo.outputs.symbology import COUNTRY_OPACITY, PRECISION_OPACITY
+from geo.outputs.export.writers import view_geojson
+from geo.outputs.symbology import COUNTRY_OPACITY, PRECISION_OPACITY, display_geometries, layers_to_bin
 from geo.store import load_dataset
 from geo.core.filtering import filter_records
 from geo.core.model import KIND_LAYERS, Actor
@@ -103,7 +104,7 @@ def test_a_country_level_point_is_drawn_as_its_uncertainty_circle():
     import geopandas as gpd
 
     gdf = gpd.GeoDataFrame(frame, geometry=[shapely.Point(38.0, 35.0), shapely.Point(36.3, 33.5)], crs=4326)
-    geoms, pin = mapping.display_geometries(gdf)
+    geoms, pin = display_geometries(gdf)
     assert pin.tolist() == [False, True]
     assert geoms[0].geom_type == "Polygon"
     minx, miny, maxx, maxy = geoms[0].bounds
@@ -119,7 +120,7 @@ def test_a_point_with_region_codes_is_never_a_pin():
                           "where_prec": pd.array([5, 2, None, 1], dtype="Int64"),
                           "uncertainty_m": [0.0, 1500.0, 0.0, 0.0]})
     points = shapely.points([(38.0, 35.0), (37.0, 34.0), (39.0, 36.0), (36.3, 33.5)])
-    geoms, pin = mapping.display_geometries(gpd.GeoDataFrame(frame, geometry=points, crs=4326))
+    geoms, pin = display_geometries(gpd.GeoDataFrame(frame, geometry=points, crs=4326))
     assert pin.tolist() == [False, False, False, True]
     # at least the pin limit, measured on the ellipsoid (the gazetteer's geodesic circle)
     ring = shapely.get_coordinates(geoms[0].exterior)
@@ -194,9 +195,9 @@ def test_a_crowded_view_is_binned_into_counts_small_enough_to_send():
 
 def test_layers_to_bin_takes_the_largest_layers_first():
     counts = {"strikes": 1_000, "facilities": 600, "movements": 10}
-    assert mapping.layers_to_bin(counts, 5_000) == set()
-    assert mapping.layers_to_bin(counts, 1_500) == {"strikes"}
-    assert mapping.layers_to_bin(counts, 500) == {"strikes", "facilities"}
+    assert layers_to_bin(counts, 5_000) == set()
+    assert layers_to_bin(counts, 1_500) == {"strikes"}
+    assert layers_to_bin(counts, 500) == {"strikes", "facilities"}
 
 
 def test_grid_bins_count_and_place_circles_at_the_mean_of_their_records():
@@ -259,7 +260,7 @@ def test_legend_escapes_actor_names_and_rejects_unsafe_colours():
 
 def test_view_geojson_is_the_exporters_records_of_the_view(dataset):
     window = filter_records(dataset.frame, start="2021-03-01", end="2021-03-31")
-    data = json.loads(mapping.view_geojson(window))
+    data = json.loads(view_geojson(window))
     assert data["type"] == "FeatureCollection"
     ids = sorted(f["id"] for f in data["features"])
     assert ids == sorted(window.loc[mapping.mapped_mask(window), "id"])

@@ -1,7 +1,7 @@
-"""How records look on the map: symbol per kind, colour per actor, opacity per precision.
+"""How records look on every map: symbol per kind, colour per actor, opacity per precision, pin or area.
 
-One table each, shared by the map layers, the legend and the tests, so the legend can never
-drift from what is drawn.
+One table each and one display rule, shared by the web map (:mod:`geo.outputs.webmap`), the static
+map images (:mod:`geo.outputs.static`), their legends and the tests, so no map can drift from another.
 """
 from __future__ import annotations
 
@@ -11,8 +11,25 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
+from gazetteer import geodesy
+from gazetteer.settings import PIN_MAX_UNCERTAINTY_M
 from geo.core.model import COUNTRY_WHERE_PREC, KIND_LAYERS
+from geo.outputs.geometry import round_coordinates
+
+#: A view with more records than this is partly binned (largest layers first) — see module doc.
+MAX_FEATURES = 1000
+#: Display simplification tolerance in degrees (~200 m: below what a footprint's uncertainty means).
+SIMPLIFY_DEG = 0.002
+#: Vertices of a point's uncertainty circle on screen: after simplifying to ``SIMPLIFY_DEG`` a
+#: finer (gazetteer default) circle sends no more points, at several times the cost.
+CIRCLE_VERTICES = 32
+#: Decimals of coordinates sent to the browser (~1 m); exports keep full precision.
+COORD_DECIMALS = 5
+#: Town types shown with labels, and the population above which a GeoNames town counts as a city.
+TOWN_TYPES = frozenset({"city", "capital"})
+TOWN_MIN_POPULATION = 50_000
 
 #: Symbol of an exact point per kind (drawn by the ``DesertAtlas.ShapeMarker`` JS class).
 KIND_SHAPES: dict[str, str] = {
@@ -101,3 +118,49 @@ def fill_opacity(level: np.ndarray) -> np.ndarray:
 
 def is_coarse_date(frame: pd.DataFrame) -> np.ndarray:
     return (frame["date_precision"].fillna("").to_numpy(dtype=object) != EXACT_DATE_PRECISION)
+
+
+def display_geometries(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``(geometries, is_pin)``: what the browser draws for each row, honestly.
+
+    A pin only for a Point at geo_precision 1 that is not country-level and whose uncertainty is
+    within the gazetteer's pin limit (``PIN_MAX_UNCERTAINTY_M``); any other Point becomes its
+    geodesic uncertainty circle.  Areas and lines are simplified below the scale their precision
+    means and rounded.
+    """
+    geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)
+    type_id = shapely.get_type_id(geoms)
+    level = precision_level(frame)
+    radius = frame["uncertainty_m"].astype("float64").to_numpy()
+    pointish = np.isin(type_id, (0, 4))
+    exact = (frame["geo_precision"].astype("Float64") == 1).to_numpy(dtype=bool, na_value=False)
+    pin = pointish & exact & (level > 0) & ~(radius > PIN_MAX_UNCERTAINTY_M)
+    out = geoms.copy()
+    fuzzy = pointish & ~pin
+    if fuzzy.any():
+        centre = shapely.centroid(geoms[fuzzy])
+        r = np.where(np.isfinite(radius[fuzzy]), radius[fuzzy], 25_000.0)
+        out[fuzzy] = geodesy.circles(shapely.get_x(centre), shapely.get_y(centre),
+                                     np.maximum(r, PIN_MAX_UNCERTAINTY_M), vertices=CIRCLE_VERTICES)
+    shapes = ~pin
+    if shapes.any():
+        out[shapes] = shapely.simplify(out[shapes], SIMPLIFY_DEG, preserve_topology=True)
+    return round_coordinates(out, COORD_DECIMALS), pin
+
+
+def mapped_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with a drawable geometry (unmapped statements have none)."""
+    geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)
+    return ~(pd.isna(geoms) | shapely.is_empty(geoms))
+
+
+def layers_to_bin(counts: Mapping[str, int], max_features: int) -> set[str]:
+    """Largest layers first until the rest fit in ``max_features``."""
+    binned: set[str] = set()
+    total = sum(counts.values())
+    for layer, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if total <= max_features:
+            break
+        binned.add(layer)
+        total -= count
+    return binned

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from geo.core.filtering import filter_records
-from geo.outputs.webmap.mapping import mapped_mask
+from geo.outputs.symbology import mapped_mask
 from geo.core.timeline import dataset_span
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ import yaml
 
 from geo.store import load_dataset
 from geo.core.filtering import filter_records
-from geo.outputs.webmap.mapping import mapped_mask
+from geo.outputs.symbology import mapped_mask
 from geo.review import load_queue
 from geo.core.timeline import dataset_span
 

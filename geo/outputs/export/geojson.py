@@ -35,11 +35,6 @@ _TYPE_NAMES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "M
                6: "MultiPolygon", 7: "GeometryCollection"}
 
 
-def round_coordinates(geoms: np.ndarray, decimals: int = settings.COORD_DECIMALS) -> np.ndarray:
-    """Round every coordinate of a geometry array (used by the KML writer)."""
-    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
-
-
 def prepared_geometries(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """Geometries in lon/lat with RFC 7946 ring orientation; empty ones become ``None``."""
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):

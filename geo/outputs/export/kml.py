@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.outputs.export.geojson import round_coordinates
+from geo import settings
+from geo.outputs.geometry import round_coordinates
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 #: Layer → KML colour (aabbggrr).  Areas get a translucent fill of the same hue.
@@ -83,7 +84,7 @@ def kml_geometries(geoms: np.ndarray) -> np.ndarray:
     """KML geometry element per geometry (``""`` for missing); multi-parts become MultiGeometry."""
     n = len(geoms)
     geoms = np.where(pd.isna(geoms), None, geoms)
-    geoms = round_coordinates(np.asarray(geoms, dtype=object))
+    geoms = round_coordinates(np.asarray(geoms, dtype=object), settings.COORD_DECIMALS)
     owner = np.arange(n)
     parts = geoms
     # Flatten Multi* and collections (possibly nested) into simple parts, remembering the owner.

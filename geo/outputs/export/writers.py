@@ -9,6 +9,7 @@ temporal controller and kepler.gl (the filtering module's time rule: an active f
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -159,3 +160,10 @@ def export_dataset(dataset: Any, out_dir: Path | str, formats: Sequence[str] = (
     """Filter a :class:`~geo.core.dataset.Dataset` (``filter_records`` keywords) and export it."""
     frame = filter_records(dataset.frame, **filters) if filters else dataset.frame
     return export_frame(frame, out_dir, formats, zones=dataset.zones, places=dataset.places)
+
+
+def view_geojson(frame: pd.DataFrame, *, name: str = "desert-atlas view") -> bytes:
+    """The records of a view as one UTF-8 GeoJSON FeatureCollection (what the dashboard downloads)."""
+    buffer = io.BytesIO()
+    write_geojson(frame, buffer, name=name)
+    return buffer.getvalue()

@@ -319,7 +319,7 @@ def draw_bins(ctx: DrawContext, layers: Any, df: pd.DataFrame) -> list[Any]:
 def draw_towns(ctx: DrawContext, gazetteer: Any, placer: Any) -> list[Any]:
     """Cities and towns (the dashboard's selection) plus neighbouring capitals for orientation."""
     from geo.outputs.static.labels import LabelRequest
-    from geo.outputs.webmap.mapping import TOWN_MIN_POPULATION, TOWN_TYPES
+    from geo.outputs.symbology import TOWN_MIN_POPULATION, TOWN_TYPES
 
     s = ctx.s
     towns = []

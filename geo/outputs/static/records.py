@@ -1,7 +1,7 @@
 """Records of a view → what the static map draws, with the dashboard's rules and symbology.
 
 The honesty rules (which point is a pin, which becomes its uncertainty circle) come from
-:func:`geo.outputs.webmap.mapping.display_geometries`, and colours/opacities/dashes from :mod:`geo.outputs.symbology`,
+:func:`geo.outputs.symbology.display_geometries`, and colours/opacities/dashes from :mod:`geo.outputs.symbology`,
 so the static map and the dashboard can never disagree about a record.  What the static map adds
 is only what paper needs: the kind symbol of an area record is drawn in outline at the area's
 representative point (there are no popups on paper), and rows that cannot be drawn honestly are
@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.outputs.symbology import KIND_SHAPES, PRECISION_OPACITY, actor_colors, fill_opacity, is_coarse_date, precision_level
+from geo.outputs.symbology import (MAX_FEATURES, display_geometries, layers_to_bin, mapped_mask,
+                                   KIND_SHAPES, PRECISION_OPACITY, actor_colors, fill_opacity, is_coarse_date, precision_level)
 
 #: Dashboard marker shape → matplotlib marker and a size factor (matching the Leaflet outlines).
 MARKERS: dict[str, tuple[str, float]] = {
@@ -81,10 +82,9 @@ def split_records(df: pd.DataFrame, proj: Any, view: Any, actors: Any, *, max_fe
     """Classify every row of ``df`` (a window of ``Dataset.frame``, index 0..n-1), vectorised.
 
     Like the dashboard, a view of more than ``max_features`` mapped records (default
-    :data:`geo.outputs.webmap.mapping.MAX_FEATURES`) draws its largest layers as grid count circles.
+    :data:`geo.outputs.symbology.MAX_FEATURES`) draws its largest layers as grid count circles.
     """
     from geo.outputs.static.projection import polygonal
-    from geo.outputs.webmap.mapping import MAX_FEATURES, display_geometries, layers_to_bin, mapped_mask
     from geo.core.model import KIND_LAYERS
 
     n = len(df)

@@ -16,7 +16,6 @@ Two steps, so the expensive one can be measured and tested without folium or str
 from __future__ import annotations
 
 import html
-import io
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -27,32 +26,21 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gazetteer import geodesy
-from gazetteer.settings import PIN_MAX_UNCERTAINTY_M
 from geo import settings
 from geo.core.frame import ID_SEP
 from geo.outputs.binning import CELL_DEG, bin_radius_px, grid_bins
 from geo.outputs.webmap.popups import esc, popup_html
-from geo.outputs.symbology import (KIND_LABELS, KIND_SHAPES, LAYER_LABELS, PRECISION_OPACITY, actor_colors,
+from geo.outputs.geometry import round_coordinates
+from geo.outputs.symbology import (COORD_DECIMALS, MAX_FEATURES, SIMPLIFY_DEG, TOWN_MIN_POPULATION, TOWN_TYPES,
+                                     display_geometries, layers_to_bin, mapped_mask,
+                                     KIND_LABELS, KIND_SHAPES, LAYER_LABELS, PRECISION_OPACITY, actor_colors,
                             actor_names, fill_opacity, is_coarse_date, precision_level)
 from geo.core.model import KIND_LAYERS
 
-#: A view with more records than this is partly binned (largest layers first) — see module doc.
-MAX_FEATURES = 1000
-#: Display simplification tolerance in degrees (~200 m: below what a footprint's uncertainty means).
-SIMPLIFY_DEG = 0.002
-#: Vertices of a point's uncertainty circle on screen: after simplifying to ``SIMPLIFY_DEG`` a
-#: finer (gazetteer default) circle sends no more points, at several times the cost.
-CIRCLE_VERTICES = 32
-#: Decimals of coordinates sent to the browser (~1 m); exports keep full precision.
-COORD_DECIMALS = 5
 #: A place search shows at least this radius around a point answer (its town and surroundings).
 SEARCH_MIN_RADIUS_M = 8_000
 #: Marker radius (px) of an exact point.
 PIN_RADIUS_PX = 6
-#: Town types shown with labels, and the population above which a GeoNames town counts as a city.
-TOWN_TYPES = frozenset({"city", "capital"})
-TOWN_MIN_POPULATION = 50_000
 #: Initial view: Syria's extent (south-west, north-east) in lat/lon.
 SYRIA_BOUNDS = [[settings.SYRIA_EXTENT[1], settings.SYRIA_EXTENT[0]],
                 [settings.SYRIA_EXTENT[3], settings.SYRIA_EXTENT[2]]]
@@ -74,38 +62,6 @@ BACKGROUND_NOTE = ("Background: Syria and neighbours from countryinfo (low resol
 # --------------------------------------------------------------------------------------------
 def _collection(features: list[dict[str, Any]], **members: Any) -> dict[str, Any]:
     return {"type": "FeatureCollection", **members, "features": features}
-
-
-def _round(geoms: np.ndarray, decimals: int = COORD_DECIMALS) -> np.ndarray:
-    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
-
-
-def display_geometries(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """``(geometries, is_pin)``: what the browser draws for each row, honestly.
-
-    A pin only for a Point at geo_precision 1 that is not country-level and whose uncertainty is
-    within the gazetteer's pin limit (``PIN_MAX_UNCERTAINTY_M``); any other Point becomes its
-    geodesic uncertainty circle.  Areas and lines are simplified below the scale their precision
-    means and rounded.
-    """
-    geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)
-    type_id = shapely.get_type_id(geoms)
-    level = precision_level(frame)
-    radius = frame["uncertainty_m"].astype("float64").to_numpy()
-    pointish = np.isin(type_id, (0, 4))
-    exact = (frame["geo_precision"].astype("Float64") == 1).to_numpy(dtype=bool, na_value=False)
-    pin = pointish & exact & (level > 0) & ~(radius > PIN_MAX_UNCERTAINTY_M)
-    out = geoms.copy()
-    fuzzy = pointish & ~pin
-    if fuzzy.any():
-        centre = shapely.centroid(geoms[fuzzy])
-        r = np.where(np.isfinite(radius[fuzzy]), radius[fuzzy], 25_000.0)
-        out[fuzzy] = geodesy.circles(shapely.get_x(centre), shapely.get_y(centre),
-                                     np.maximum(r, PIN_MAX_UNCERTAINTY_M), vertices=CIRCLE_VERTICES)
-    shapes = ~pin
-    if shapes.any():
-        out[shapes] = shapely.simplify(out[shapes], SIMPLIFY_DEG, preserve_topology=True)
-    return _round(out), pin
 
 
 def lead_actors(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -172,24 +128,6 @@ def _bin_features(lon: np.ndarray, lat: np.ndarray, first: np.ndarray, coarse: n
     return features
 
 
-def mapped_mask(frame: pd.DataFrame) -> np.ndarray:
-    """Rows with a drawable geometry (unmapped statements have none)."""
-    geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)
-    return ~(pd.isna(geoms) | shapely.is_empty(geoms))
-
-
-def layers_to_bin(counts: Mapping[str, int], max_features: int) -> set[str]:
-    """Largest layers first until the rest fit in ``max_features``."""
-    binned: set[str] = set()
-    total = sum(counts.values())
-    for layer, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if total <= max_features:
-            break
-        binned.add(layer)
-        total -= count
-    return binned
-
-
 def layer_geojson(frame: pd.DataFrame, *, actors: Mapping[str, Any] | None = None,
                   reports: Mapping[str, Any] | None = None, report_dirs: Iterable[Path] | None = None,
                   max_features: int = MAX_FEATURES, cell_deg: float = CELL_DEG) -> dict[str, dict[str, Any]]:
@@ -251,7 +189,7 @@ def background_geojson(gazetteer: Any = None, *,
             for p in places:
                 shape = getattr(p, "shape", None)
                 if getattr(p, "feature_type", None) == "governorate" and shape is not None:
-                    geom = _round(np.array([shapely.simplify(shape, SIMPLIFY_DEG)], dtype=object))[0]
+                    geom = round_coordinates(np.array([shapely.simplify(shape, SIMPLIFY_DEG)], dtype=object), COORD_DECIMALS)[0]
                     govs.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom),
                                  "properties": {"t": html.escape(f"{p.name} governorate ({p.id})")}})
         for p in places:
@@ -274,7 +212,8 @@ def zones_geojson(zones: pd.DataFrame | None) -> dict[str, Any]:
     """Gazetteer zones (e.g. the 55 km zone) with their name as tooltip and popup (escaped)."""
     if zones is None or len(zones) == 0:
         return _collection([], name="zones")
-    geoms = _round(shapely.simplify(np.asarray(zones.geometry.to_numpy(), dtype=object), SIMPLIFY_DEG / 4))
+    geoms = round_coordinates(shapely.simplify(np.asarray(zones.geometry.to_numpy(), dtype=object), SIMPLIFY_DEG / 4),
+                              COORD_DECIMALS)
     features = []
     for geom, name, ident in zip(geoms, esc(zones["name"]), esc(zones["id"])):
         if geom is None or shapely.is_empty(geom):
@@ -283,15 +222,6 @@ def zones_geojson(zones: pd.DataFrame | None) -> dict[str, Any]:
                          "properties": {"t": name, "p": f'<div class="da-popup"><div class="da-title">{name}</div>'
                                                          f'<div class="da-kind">zone · gazetteer id {ident}</div></div>'}})
     return _collection(features, name="zones")
-
-
-def view_geojson(frame: pd.DataFrame, *, name: str = "desert-atlas view") -> bytes:
-    """The records of a view as one UTF-8 GeoJSON FeatureCollection (the exporter's layer and writer)."""
-    from geo.outputs.export.writers import write_geojson
-
-    buffer = io.BytesIO()
-    write_geojson(frame, buffer, name=name)
-    return buffer.getvalue()
 
 
 def view_for(geometry: Any, uncertainty_m: float | None = None) -> tuple[tuple[float, float], int]:
@@ -337,7 +267,7 @@ def search_group(geometry: Any, label: str) -> Any:
 
     from geo.outputs.webmap.js import DataLayer
 
-    geom = _round(np.array([geometry], dtype=object))[0]
+    geom = round_coordinates(np.array([geometry], dtype=object), COORD_DECIMALS)[0]
     data = _collection([{"type": "Feature", "geometry": shapely.geometry.mapping(geom),
                          "properties": {"t": html.escape(label), "k": "ring", "r": 9}}], name="search")
     group = folium.FeatureGroup(name=html.escape(f"Search: {label}"), overlay=True, show=True)
