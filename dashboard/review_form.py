@@ -11,12 +11,12 @@ from typing import Any
 
 from geo.core.dataset import records_to_frame
 from geo.core.gazetteer_access import Gazetteer
-from geo.core.model import SUBTYPES
+from geo.core.model import REPORT_FIELDS, SUBTYPES
 from geo.core.places import PlaceResolver
 from geo.core.problems import ProblemLog
 from geo.core.registry import parse_reports
 from geo.core.validate import LoadContext, parse_record
-from geo.review import REPORT_FIELDS, Queue, record_from_candidate
+from geo.review import Queue, record_from_candidate
 
 
 def subtype_choices(kind: str, current: str | None = None) -> list[str | None]:

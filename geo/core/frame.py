@@ -88,8 +88,3 @@ def conform(data: pd.DataFrame | dict[str, Any], geometry: Any) -> gpd.GeoDataFr
     if isinstance(geometry, pd.Series):  # avoid aligning on a foreign index
         geometry = geometry.to_numpy()
     return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=out.index, crs=CRS), crs=CRS)
-
-
-def empty_frame() -> gpd.GeoDataFrame:
-    """A frame with no rows but the full schema (what a filter returns when nothing matches)."""
-    return conform({c: [] for c in FRAME_COLUMNS}, geometry=[])

@@ -53,6 +53,24 @@ SUBTYPE_ALIASES: dict[str, str] = {
     "hq": "headquarters",
 }
 
+#: The fields of a record as the event files write it (validation refuses any other).
+RECORD_FIELDS: tuple[str, ...] = (
+    "id", "kind", "subtype", "title", "summary", "actors", "place_text", "place", "place_context",
+    "place_id", "route", "geometry", "geo_precision", "where_prec", "uncertainty_m", "date_start",
+    "date_end", "date_text", "date_precision", "first_reported", "last_reported", "status",
+    "sources", "evidence", "confidence", "notes",
+)
+#: Fields an analyst may change when accepting a candidate: what the record claims, not its
+#: identity, provenance or the place codes derived from its place.
+EDITABLE_FIELDS: tuple[str, ...] = tuple(f for f in RECORD_FIELDS if f not in (
+    "id", "place_id", "geometry", "geo_precision", "where_prec", "uncertainty_m", "first_reported",
+    "last_reported", "sources", "evidence"))
+SOURCE_FIELDS: tuple[str, ...] = ("report", "outlet", "via", "url", "published", "caveat")
+EVIDENCE_FIELDS: tuple[str, ...] = ("report", "start", "end", "sha256")
+ACTOR_FIELDS: tuple[str, ...] = ("id", "name", "aliases", "color", "group")
+REPORT_FIELDS: tuple[str, ...] = ("id", "file", "sha256", "title", "outlet", "via", "url", "published",
+                                  "published_text", "language", "caveat")
+
 #: Facility lifecycle states.  ``active`` facilities stay on the map after their last report.
 STATUSES: tuple[str, ...] = ("active", "planned", "unknown", "closed")
 

@@ -20,6 +20,7 @@ from gazetteer import geodesy, precision
 from gazetteer.settings import PIN_MAX_UNCERTAINTY_M
 from geo import settings
 from geo.core.model import COUNTRY_WHERE_PREC
+from geo.errors import GeoError
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _POINTS = ("Point", "MultiPoint")
@@ -42,7 +43,7 @@ class Located:
     uncertainty_m: float | None
 
 
-class UnknownPlace(LookupError):
+class UnknownPlace(GeoError, LookupError):
     """The gazetteer could not resolve a query; ``suggestions`` are its alternatives."""
 
     def __init__(self, query: str, suggestions: Sequence[str]):

@@ -8,11 +8,8 @@ from typing import Any
 from geo.core import checks as chk
 from geo.core.problems import ProblemLog
 from geo.core.evidence import file_sha256, find_report_file, read_report_text
-from geo.core.model import Actor, Report
+from geo.core.model import ACTOR_FIELDS, REPORT_FIELDS, Actor, Report
 
-ACTOR_FIELDS = ("id", "name", "aliases", "color", "group")
-REPORT_FIELDS = ("id", "file", "sha256", "title", "outlet", "via", "url", "published",
-                 "published_text", "language", "caveat")
 
 
 def _entries(raw: list[Any], label: str, fields: tuple[str, ...], log: ProblemLog

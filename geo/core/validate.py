@@ -24,19 +24,11 @@ from geo.core.places import (
 from geo.core.problems import ProblemLog
 from geo.core.evidence import span_sha256
 from geo.core.model import (
-    DATE_PRECISIONS, GEO_PRECISION_RANGE, KINDS, STATUSES, SUBTYPE_ALIASES, SUBTYPES,
-    WHERE_PREC_RANGE, Actor, Evidence, Record, Report, Source, date_prec_from_days,
+    DATE_PRECISIONS, EVIDENCE_FIELDS, GEO_PRECISION_RANGE, KINDS, RECORD_FIELDS, SOURCE_FIELDS, STATUSES,
+    SUBTYPE_ALIASES, SUBTYPES, WHERE_PREC_RANGE, Actor, Evidence, Record, Report, Source, date_prec_from_days,
 )
 
-RECORD_FIELDS = (
-    "id", "kind", "subtype", "title", "summary", "actors", "place_text", "place", "place_context",
-    "place_id", "route", "geometry", "geo_precision", "where_prec", "uncertainty_m", "date_start",
-    "date_end", "date_text", "date_precision", "first_reported", "last_reported", "status",
-    "sources", "evidence", "confidence", "notes",
-)
 SUBTYPE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-SOURCE_FIELDS = ("report", "outlet", "via", "url", "published", "caveat")
-EVIDENCE_FIELDS = ("report", "start", "end", "sha256")
 
 #: A caveat saying the outlet did not verify its own story makes the record ``unverified``.
 UNVERIFIED_RE = re.compile(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from gazetteer import normalize
 from gazetteer.normalize import ABU_FORMS, ARTICLES, is_arabic  # the gazetteer's own vocabulary
@@ -181,6 +181,13 @@ def level_of(res: Any) -> int:
     return _LEVEL_OF_TYPE.get(ftype or "", 1)
 
 
+#: What a name does in its sentence: the place of the event; the context locating another place
+#: ("al-Bukamal in Deir ez-Zor"); an anchor of a relative phrase; a dateline; an actor ("Iraq
+#: sent"); a possessor ("Homs' Rastan"); where the story came from ("activists in Deir Ezzour
+#: said"); or a phrase that did not resolve (its parts stand in for it).
+MentionRole = Literal["place", "context", "anchor", "dateline", "actor", "possessor", "source", "unresolved"]
+
+
 @dataclass(eq=False)
 class Mention:
     """A place named in the report: its span, the query given to the gazetteer and its answer."""
@@ -189,7 +196,7 @@ class Mention:
     end: int
     query: str
     res: Any = None
-    role: str = "place"  # place | context | anchor | dateline | actor | possessor
+    role: MentionRole = "place"
     context: str | None = None
     relation: str | None = None
     sentence: int = -1

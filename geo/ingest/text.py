@@ -13,11 +13,14 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from geo.errors import GeoError
+
 #: Zones a sentence can belong to.  Only ``body`` yields candidate records.
-ZONES = ("body", "title", "caption", "boilerplate", "disclaimer", "comment", "duplicate")
+Zone = Literal["body", "title", "caption", "boilerplate", "disclaimer", "comment", "duplicate"]
 
 #: Code pages preferred when charset-normalizer finds several equally plausible (an English text
 #: with a few curly quotes reads the same in cp1250, cp1252 and cp1257; cp1252 is by far the likeliest).
@@ -27,7 +30,7 @@ _PREFERRED = ("cp1252", "cp1256", "latin_1", "iso8859_6")
 _MAX_CONTROL_SHARE = 0.01
 
 
-class ReportTextError(ValueError):
+class ReportTextError(GeoError, ValueError):
     """The bytes are not a readable report (empty, binary, undecodable)."""
 
 
@@ -89,7 +92,7 @@ class Sentence:
     start: int
     end: int
     para: int
-    zone: str
+    zone: Zone
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from typing import Any
 
 from geo.core.gazetteer_access import Gazetteer
 from geo.errors import DatasetError
-from geo.review.queue import REPORT_FIELDS, Queue, ReviewError, load_queue, now, save
-from geo.review.records import (EDITABLE, append_records, existing_record_ids, find_record, new_record_id,
+from geo.core.model import EDITABLE_FIELDS, REPORT_FIELDS
+from geo.review.queue import Queue, ReviewError, load_queue, now, save
+from geo.review.records import (append_records, existing_record_ids, find_record, new_record_id,
                                 record_from_candidate, replace_record)
 from geo.store.folder import DataFolder
 from geo.store.loading import load_dataset
@@ -104,7 +105,7 @@ def accept(candidate_id: str, *, edits: Mapping[str, Any] | None = None, data_di
     the candidate, this marks it and returns that record (the earlier edits stand).
     """
     folder = DataFolder.at(data_dir)
-    edited = sorted(k for k in (edits or {}) if k in EDITABLE)
+    edited = sorted(k for k in (edits or {}) if k in EDITABLE_FIELDS)
     with folder.lock():
         queue = load_queue(folder.root)
         entry = _pending(queue, candidate_id)

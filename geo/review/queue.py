@@ -22,14 +22,11 @@ from typing import Any
 import yaml
 
 from geo.core.evidence import find_report_file, read_report_text
-from geo.core.model import Report
+from geo.core.model import REPORT_FIELDS, Report
 from geo.errors import GeoError
 from geo.store.folder import DataFolder
 from geo.store.yamlio import StrictLoader
 
-#: Fields of a report registry entry (the rest of a queue report entry is ingestion detail).
-REPORT_FIELDS = ("id", "file", "sha256", "title", "outlet", "via", "url", "published", "published_text",
-                 "language", "caveat")
 
 _QUEUE_HEADER = ("# Desert Atlas review queue: candidate records proposed by `python -m geo ingest`.\n"
                  "# Decide on them in the dashboard's review page (accept / merge / reject); accepted records\n"

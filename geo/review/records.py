@@ -15,21 +15,19 @@ from typing import Any
 
 import yaml
 
+from geo.core.model import EDITABLE_FIELDS
 from geo.review.queue import DUMP_OPTIONS, ReviewError
 from geo.store.folder import DataFolder
 from geo.store.yamlio import StrictLoader
 
-#: Record fields an analyst may change when accepting.
-EDITABLE = ("kind", "subtype", "title", "summary", "actors", "place", "place_context", "place_text", "route",
-            "date_start", "date_end", "date_text", "date_precision", "status", "confidence", "notes")
 
 
 def record_from_candidate(entry: Mapping[str, Any], edits: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The record a candidate becomes: its record fields, the analyst's edits, a real status."""
     edits = dict(edits or {})
-    unknown = [k for k in edits if k not in EDITABLE]
+    unknown = [k for k in edits if k not in EDITABLE_FIELDS]
     if unknown:
-        raise ReviewError(f"cannot edit {', '.join(map(repr, unknown))} (editable: {', '.join(EDITABLE)})")
+        raise ReviewError(f"cannot edit {', '.join(map(repr, unknown))} (editable: {', '.join(EDITABLE_FIELDS)})")
     record = {k: copy.deepcopy(v) for k, v in entry.items() if k != "review"}
     for key, value in edits.items():
         if isinstance(value, date):
