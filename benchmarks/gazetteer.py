@@ -1,5 +1,9 @@
 """Gazetteer speed: exact and fuzzy resolution over >= 100k queries against >= 20k names.
 
+``--imported``: the same on an imported source of >= 30,000 places / >= 100,000 aliases, written to
+a temporary ``DESERT_ATLAS_HOME``: compile time (the baseline a cold start would pay without the
+cache), cold load from the compiled cache, exact and fuzzy throughput, naive fuzzy baseline.
+
 The gazetteer's own names are padded with generated Arabic-like names to reach the size of a
 national gazetteer. Queries are exact aliases, case/diacritic/article variants and one-edit
 misspellings. The fuzzy baseline is rapidfuzz ``process.extractOne`` over all names for every
@@ -7,10 +11,14 @@ query (on a sample, it is slow), measured in the same run.
 """
 from __future__ import annotations
 
+import argparse
+import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from gazetteer import Gazetteer, Place, load_gazetteer
 from gazetteer.normalize import normalize, skeleton
@@ -68,8 +76,93 @@ def _cold_load_s() -> float:
     return min(runs)
 
 
+_AR_LETTERS = str.maketrans({"b": "ب", "d": "د", "h": "ح", "k": "ك", "m": "م", "n": "ن", "r": "ر", "s": "س",
+                             "t": "ت", "z": "ز", "q": "ق", "l": "ل", "w": "و", "y": "ي", "f": "ف", "j": "ج",
+                             "g": "غ", "a": "ا", "i": "ي", "u": "و", " ": " "})
+
+
+def _imported_rows(n: int, rng: random.Random) -> list[dict]:
+    """Synthetic source rows: a name, its Arabic spelling, an article variant, an old name, a respelling."""
+    rows = []
+    for p in _synthetic_places(n, rng):
+        old = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize()
+        arabic = "".join(ch for ch in p.name.lower().translate(_AR_LETTERS) if not ch.isascii() or ch == " ")
+        rows.append({"id": f"bench:{p.id}", "name": p.name, "aliases": [arabic, f"al-{p.name}", f"Khirbat {old}",
+                                                                 p.name.replace("a", "e", 1)],
+                     "type": "village", "lat": p.lat, "lon": p.lon, "uncertainty_m": 1_000.0,
+                     "governorate": p.governorate, "admin1": None, "admin2": None, "admin3": None,
+                     "population": None, "status": None})
+    return rows
+
+
+def _load_in_fresh_process(home: Path) -> tuple[float, float]:
+    """(load_gazetteer() seconds, import + load seconds) in a new interpreter, best of three."""
+    code = ("import time; t0=time.perf_counter(); import gazetteer; t1=time.perf_counter(); "
+            "g=gazetteer.load_gazetteer(); t2=time.perf_counter(); print(t2-t1, t2-t0, len(g))")
+    env = {**os.environ, "DESERT_ATLAS_HOME": str(home)}
+    env.pop("DESERT_ATLAS_CACHE", None)
+    runs = [tuple(map(float, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                            check=True).stdout.split()[:2])) for _ in range(3)]
+    return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
+def imported(rng: random.Random) -> int:
+    """The ``--imported`` run (see the module docstring)."""
+    from gazetteer import build, settings, sources
+
+    name = f"{NAME}.imported"
+    with tempfile.TemporaryDirectory(prefix="desert-atlas-bench-") as tmp:
+        home = Path(tmp)
+        settings.LOCAL_DIR, settings.CACHE_DIR = home, home / "cache"
+        rows = _imported_rows(30_000, rng)
+        sources.save("benchmark villages", licence="generated", kind="places", file="synthetic", places=rows)
+        bench(name, "source_places", len(rows))
+        bench(name, "source_aliases", sum(len(r["aliases"]) for r in rows))
+        t0 = time.perf_counter()
+        gz = build()
+        bench(name, "compile_s", time.perf_counter() - t0)  # the baseline: a cold start without the cache
+        bench(name, "places", len(gz))
+        bench(name, "names", gz.name_count)
+        load_s, start_s = _load_in_fresh_process(home)
+        bench(NAME, "imported_cold_load_s", load_s)
+        bench(name, "cold_start_with_imports_s", start_s)
+        t0 = time.perf_counter()
+        gz.index.fuzzy("warm up the blocking tables")
+        bench(name, "fuzzy_blocks_build_s", time.perf_counter() - t0)
+        exact_q = [rng.choice([r["name"], *r["aliases"]]) for r in rng.choices(rows, k=30_000)]
+        normalize.cache_clear()
+        t0 = time.perf_counter()
+        hits = sum(gz.resolve(q).resolved for q in exact_q)
+        bench(name, "exact_per_s", len(exact_q) / (time.perf_counter() - t0))
+        bench(name, "exact_resolved_share", hits / len(exact_q))
+        long_rows = [r for r in rows if len(r["name"]) >= 8]
+        fuzzy_q = [(r["id"], _misspell(r["name"], rng)) for r in rng.choices(long_rows, k=5_000)]
+        normalize.cache_clear()
+        skeleton.cache_clear()
+        t0 = time.perf_counter()
+        answers = [gz.resolve(q) for _, q in fuzzy_q]
+        fuzzy_s = (time.perf_counter() - t0) / len(fuzzy_q)
+        bench(name, "fuzzy_per_s", 1 / fuzzy_s)
+        bench(name, "fuzzy_top_correct_share", sum(
+            (a.id if a.resolved else (a.alternatives[0].id if a.alternatives else None)) == pid
+            for a, (pid, _) in zip(answers, fuzzy_q)) / len(fuzzy_q))
+        sample = fuzzy_q[:200]
+        t0 = time.perf_counter()
+        for _, q in sample:
+            gz.index.naive_fuzzy(q)
+        naive_s = (time.perf_counter() - t0) / len(sample)
+        bench(name, "naive_fuzzy_per_s", 1 / naive_s)
+        bench(name, "speedup_vs_naive", naive_s / fuzzy_s)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks gazetteer", description=__doc__)
+    parser.add_argument("--imported", action="store_true", help="benchmark an imported source of 30,000 places")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     rng = random.Random(7)
+    if args.imported:
+        return imported(rng)
     base = load_gazetteer()
     synthetic = _synthetic_places(20_000, rng)
     t0 = time.perf_counter()
@@ -122,4 +215,12 @@ def main(argv: list[str] | None = None) -> int:
           / len(sample))
     bench(NAME, "speedup_vs_naive", naive_s / fuzzy_s)
     bench(NAME, "cold_load_s", _cold_load_s())
+    reliability()
     return 0
+
+
+def reliability() -> None:
+    """Calibration: confidence bin -> share correct on the shared village file (see ``_reliability``)."""
+    from . import _reliability
+
+    _reliability.report(NAME, bench)

@@ -5,7 +5,8 @@
 'al-Bukamal'
 """
 from .errors import DataError, GazetteerError, OnlineError, SourceFileError
-from .gazetteer import Gazetteer, build, load_gazetteer
+from .building import build, load_gazetteer
+from .gazetteer import Gazetteer
 from .model import Alternative, Place, Resolution
 from .normalize import normalize, skeleton
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m gazetteer resolve|import-boundaries|import-geonames``."""
+"""Command line: ``python -m gazetteer resolve|import-boundaries|import-places|import-geonames|sources|remove-source``."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +14,7 @@ def _print(obj: object) -> None:
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    from .gazetteer import build
+    from .building import build
     from .online import OnlineGeocoder
 
     gz = build(online=OnlineGeocoder() if args.online else None)
@@ -51,10 +51,56 @@ def _import_boundaries(args: argparse.Namespace) -> int:
 
 
 def _import_geonames(args: argparse.Namespace) -> int:
-    from .importers import import_geonames
+    from .geonames import import_geonames
 
-    n = import_geonames(Path(args.dump), Path(args.alternate_names) if args.alternate_names else None)
-    print(f"imported {n} GeoNames places from {args.dump}")
+    info = import_geonames(Path(args.dump), Path(args.alternate_names) if args.alternate_names else None,
+                           country=args.country, source=args.source)
+    print(f"imported {info.count} GeoNames places from {args.dump} as source {info.name!r} ({info.licence})")
+    return 0
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _import_places(args: argparse.Namespace) -> int:
+    from .place_files import import_places
+
+    info, skipped = import_places(Path(args.file), layer=args.layer, source=args.source, licence=args.licence,
+                                  name_field=args.name_field, alt_name_fields=_split(args.alt_name_fields),
+                                  kind_field=args.kind_field, admin_fields=_split(args.admin_field))
+    note = f"; {skipped} row(s) without a name skipped" if skipped else ""
+    print(f"imported {info.count} places from {args.file} as source {info.name!r} ({info.licence}){note}")
+    return 0
+
+
+def _sources(args: argparse.Namespace) -> int:
+    from . import sources
+    from .building import build
+
+    gz = build()
+    counts: dict[str, int] = {}
+    for p in gz.places:
+        for label in p.sources or (p.source,):
+            counts[label] = counts.get(label, 0) + 1
+    rows = [{"name": s.name, "licence": s.licence, "kind": s.kind, "file": s.file, "imported_at": s.imported_at,
+             "rows": s.count, "entries": sum(n for label, n in counts.items() if label.startswith(f"{s.name} ("))}
+            for s in sources.list_sources()]
+    for row in rows:
+        _print(row) if args.json else print(
+            f"{row['name']}\t{row['rows']} rows, in {row['entries']} entries\t{row['kind']}\t{row['licence']}\t"
+            f"{row['file']}\t{row['imported_at']}")
+    if not args.json:
+        print(f"(built in: {len(gz)} entries in all, of which {sum(1 for p in gz.places if len(p.sources) > 1)} "
+              f"merged from several sources; imported files live in {sources.sources_dir()})")
+    return 0
+
+
+def _remove_source(args: argparse.Namespace) -> int:
+    from . import sources
+
+    info = sources.remove(args.name)
+    print(f"removed source {info.name!r} ({info.count} rows, from {info.file})")
     return 0
 
 
@@ -71,10 +117,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--source", help="attribution to show, e.g. 'OCHA COD-AB v02, CC BY 3.0 IGO'")
     p.set_defaults(func=_import_boundaries)
-    p = sub.add_parser("import-geonames", help="build the extended gazetteer from a GeoNames country dump")
-    p.add_argument("dump", help="e.g. SY.txt from the GeoNames export")
-    p.add_argument("alternate_names", nargs="?", help="alternateNamesV2.txt (optional)")
+    p = sub.add_parser("import-places", help="add a populated-places file (GeoPackage, GeoJSON, Shapefile, CSV)")
+    p.add_argument("file", help="e.g. a HOT OpenStreetMap export or an OCHA populated-places table")
+    p.add_argument("--layer", help="layer of a multi-layer file (default: the first point layer)")
+    p.add_argument("--source", help="name of the source (default: the file name); re-importing it updates it")
+    p.add_argument("--licence", help="licence to show with every entry (default: ODbL for OSM exports)")
+    p.add_argument("--name-field", help="column of the main name (default: name:en, ADM4_EN, name ...)")
+    p.add_argument("--alt-name-fields", help="comma-separated columns of other names (default: name:*, alt_name ...)")
+    p.add_argument("--kind-field", help="column of the feature type, e.g. OSM 'place' (default: place, fclass ...)")
+    p.add_argument("--admin-field", help="comma-separated admin columns from governorate down (names or p-codes)")
+    p.set_defaults(func=_import_places)
+    p = sub.add_parser("import-geonames", help="add a GeoNames dump (SY.zip, allCountries.zip) as a source")
+    p.add_argument("dump", help="SY.zip / SY.txt, or allCountries.zip with --country")
+    p.add_argument("alternate_names", nargs="?", help="alternateNamesV2.zip or .txt (optional)")
+    p.add_argument("--country", help="keep this country's rows (default: SY; '' keeps all)")
+    p.add_argument("--source", help="name of the source (default: GeoNames)")
     p.set_defaults(func=_import_geonames)
+    p = sub.add_parser("sources", help="list the imported sources with their licences and counts")
+    p.add_argument("--json", action="store_true", help="one JSON object per source")
+    p.set_defaults(func=_sources)
+    p = sub.add_parser("remove-source", help="take one imported source out")
+    p.add_argument("name", help="the source name `sources` lists")
+    p.set_defaults(func=_remove_source)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -9,21 +9,22 @@ carries the best suggestions: the gazetteer never guesses silently.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from . import geodesy, loading, precision, settings
+from . import confidence, geodesy, precision, settings
 from .matching import NameIndex
 from .model import Alternative, Place, Resolution
+from .normalize import normalize
 from .phrases import Relation, parse, strip_generic
+
+#: Co-mentioned places: one tuple of (lon, lat, weight) per other mention of the same report.
+_Anchors = tuple[tuple[tuple[float, float, float], ...], ...]
 
 #: Damascus city is a governorate of its own; "the countryside of Damascus" is Rural Damascus.
 COUNTRYSIDE_GOVERNORATE = {"SY01": "SY03"}
-_SETTLEMENTS = frozenset({"city", "town", "village", "capital", "camp"})
-_EXACT_CONFIDENCE = 0.97
-_AMBIGUOUS_CONFIDENCE = settings.MIN_CONFIDENCE
 
 
 class Gazetteer:
@@ -46,6 +47,7 @@ class Gazetteer:
                 self._index.add(i, (f"{p.name} governorate", f"{p.name} province", f"{p.name} Governorate"))
                 self._index.add(i, (p.name, *p.aliases), only_new_keys=True)
         self._contexts: dict[str, tuple[frozenset[str], BaseGeometry | None]] = {}
+        self._coverage = confidence.coverage(self.places)
 
     # --- lookup --------------------------------------------------------------------------
     def get(self, place_id: str) -> Place | None:
@@ -76,12 +78,16 @@ class Gazetteer:
     def resolve(self, query: str, *, context: str | None = None, fuzzy: bool = True,
                 online: bool | None = None) -> Resolution:
         """Resolve a name or relative phrase; ``context`` (a region, governorate or phrase) steers ranking."""
+        return self._resolve(query, context=context, fuzzy=fuzzy, online=online)
+
+    def _resolve(self, query: str, *, context: str | None, fuzzy: bool = True, online: bool | None = None,
+                 anchors: _Anchors = ()) -> Resolution:
         q = " ".join(str(query).split())
         if not q:
             return Resolution(query=query, resolved=False, confidence=0.0, note="empty query", context=context)
         if q in self._by_id:
             return self._answer(q, self._by_id[q], 1.0, (), context=context, how="place id")
-        res = self._by_name(q, context, fuzzy=False)
+        res = self._by_name(q, context, fuzzy=False, anchors=anchors)
         if res is None:
             relation = parse(q)
             if relation is not None:
@@ -89,9 +95,12 @@ class Gazetteer:
         if res is None:
             stripped = strip_generic(q)
             if stripped != q:
-                res = self._by_name(stripped, context, fuzzy=False, query=q)
+                res = self._by_name(stripped, context, fuzzy=False, query=q, anchors=anchors)
             if res is None and fuzzy:
-                res = self._by_fuzzy_name(stripped, context, query=q)
+                res = self._by_fuzzy_name(stripped, context, query=q, anchors=anchors)
+        if res is not None and res.resolved and res.confidence < settings.MIN_CONFIDENCE:
+            res = self._unresolved(q, context, f"not sure enough ({res.confidence:.2f}): {res.note or res.name}",
+                                   alternatives=res.alternatives)
         if res is not None and res.resolved:
             return res
         use_online = settings.ONLINE if online is None else online
@@ -101,80 +110,166 @@ class Gazetteer:
                 return remote
         return res if res is not None else self._unresolved(q, context, "no place of that name")
 
-    def resolve_many(self, queries: Iterable[str | dict[str, Any]]) -> list[Resolution]:
-        """Resolve in order; a query may be a string or ``{"name": ..., "context": ...}``."""
-        out = []
-        for q in queries:
-            if isinstance(q, dict):
-                out.append(self.resolve(q.get("name", ""), context=q.get("context")))
-            else:
-                out.append(self.resolve(q))
+    def resolve_many(self, names: Iterable[str | dict[str, Any]], *, context: str | None = None,
+                     joint: bool = True) -> list[Resolution]:
+        """Resolve a report's place mentions together: places named together lie together.
+
+        Each name is resolved on its own first; then every name whose answer had homonyms is resolved
+        again, pulled toward the places the other names resolved to (or, for names that are
+        themselves ambiguous, toward their candidates). ``context`` applies to every name; a name may
+        also be ``{"name": ..., "context": ...}``. ``joint=False`` resolves each name alone.
+        """
+        items = [(n.get("name", ""), n.get("context", context)) if isinstance(n, dict) else (n, context)
+                 for n in names]
+        out = [self._resolve(name, context=ctx) for name, ctx in items]
+        if not joint or len(items) < 2:
+            return out
+        for _ in range(2):  # a second round lets names settled by the first pull the rest
+            groups = [self._anchor_points(r) for r in out]
+            again = [i for i, r in enumerate(out) if self._has_homonyms(r)]
+            if not again:
+                break
+            for i in again:
+                others = tuple(g for j, g in enumerate(groups) if j != i and g)
+                if others:
+                    out[i] = self._resolve(items[i][0], context=items[i][1], anchors=others)
         return out
 
-    # --- names ---------------------------------------------------------------------------
-    def _by_name(self, name: str, context: str | None, *, fuzzy: bool, query: str | None = None) -> Resolution | None:
-        query = query or name
-        entries = self._index.exact(name)
-        if entries:
-            return self._rank(query, [(self.places[i], 100.0) for i in entries], context, how="exact name")
-        return self._by_fuzzy_name(name, context, query=query) if fuzzy else None
+    def _has_homonyms(self, res: Resolution) -> bool:
+        """True when other places could answer the same name (worth another look with co-mentions)."""
+        return res.ambiguous or (res.place is not None and any(a.score >= 0.9 for a in res.alternatives))
 
-    def _by_fuzzy_name(self, name: str, context: str | None, *, query: str) -> Resolution | None:
+    def _anchor_points(self, res: Resolution) -> tuple[tuple[float, float, float], ...]:
+        """What a resolved mention tells the others: its point (small footprints only), or an ambiguous
+        mention's candidates with equal shares."""
+        if res.resolved and res.place is not None and res.uncertainty_m is not None \
+                and res.uncertainty_m <= precision.NEAR_RADIUS_M and not res.place.is_area:
+            return ((res.place.lon, res.place.lat, res.confidence),)
+        if res.ambiguous:
+            places = [self._by_id[a.id] for a in res.alternatives if a.id in self._by_id]
+            return tuple((p.lon, p.lat, 1.0 / len(places)) for p in places if not p.is_area)
+        return ()
+
+    # --- names ---------------------------------------------------------------------------
+    def _by_name(self, name: str, context: str | None, *, fuzzy: bool, query: str | None = None,
+                 anchors: _Anchors = ()) -> Resolution | None:
+        query = query or name
+        on_surface, by_key, key = self._index.lookup(name)
+        if on_surface or by_key:
+            cands = [(self.places[i], confidence.match_quality(key, key, surface=True)) for i in on_surface]
+            cands += [(self.places[i], confidence.match_quality(key, key, surface=False)) for i in by_key]
+            return self._rank(query, cands, context, how="exact name", anchors=anchors,
+                              surface=frozenset(self.places[i].id for i in on_surface))
+        return self._by_fuzzy_name(name, context, query=query, anchors=anchors) if fuzzy else None
+
+    def _by_fuzzy_name(self, name: str, context: str | None, *, query: str, anchors: _Anchors = ()) -> Resolution | None:
         found = self._index.fuzzy(name, limit=settings.MAX_ALTERNATIVES + 3)
         if not found:
             return None
+        key = normalize(name)
         scored: dict[int, float] = {}
-        for key, score in found:
-            for i in self._index.entries_of(key):
-                scored[i] = max(scored.get(i, 0.0), score)
-        return self._rank(query, [(self.places[i], s) for i, s in scored.items()], context, how="fuzzy name")
+        for cand_key, _ in found:
+            quality = confidence.match_quality(key, cand_key, surface=False)
+            for i in self._index.entries_of(cand_key):
+                scored[i] = max(scored.get(i, 0.0), quality)
+        return self._rank(query, [(self.places[i], s) for i, s in scored.items()], context, how="fuzzy name",
+                          anchors=anchors)
 
-    def _rank(self, query: str, cands: list[tuple[Place, float]], context: str | None, *, how: str) -> Resolution:
+    def _in_context(self, places: Sequence[Place], context: str | None) -> list[float] | None:
+        """Per candidate: 1 inside the context, 0 outside it, 0.5 when it cannot say; None without context."""
+        if not context:
+            return None
+        govs, footprint = self._context(context)
+        if not govs and footprint is None:
+            return None
+        district = normalize(context)
+        out = []
+        for p in places:
+            if p.country not in ("SY", None) or (p.governorate is None and p.is_area):
+                out.append(0.5)  # the context speaks of Syria; a foreign place or a wide region is neither in nor out
+                continue
+            inside = (p.governorate in govs or p.id in govs
+                      or (p.admin2 is not None and normalize(p.admin2) == district)
+                      or (footprint is not None and not p.is_area
+                          and footprint.intersects(geodesy.point(p.lon, p.lat))))
+            out.append(1.0 if inside else 0.0)
+        return out
+
+    def _rank(self, query: str, cands: list[tuple[Place, float]], context: str | None, *, how: str,
+              surface: frozenset[str] = frozenset(), anchors: _Anchors = ()) -> Resolution:
+        """Weigh every candidate against the others and against a place the gazetteer does not know.
+
+        ``surface`` holds the ids matched by the query's own spelling (not only its normalised key).
+        Candidates are few (a name's homonyms, or a fuzzy search's best keys): plain Python beats numpy.
+        """
         fuzzy = how == "fuzzy name"
-        if len(cands) == 1:  # the common case: one place has this name (or this near-spelling)
-            place, s = cands[0]
-            if not fuzzy:
-                return self._answer(query, place, _EXACT_CONFIDENCE, (), context=context, how=how)
-            if s * 0.009 >= settings.MIN_CONFIDENCE:
-                return self._answer(query, place, s * 0.009, (), context=context, how=how,
-                                    note=f"spelling corrected from {query!r}")
-        govs, footprint = self._context(context) if context else (frozenset(), None)
-
-        def score(item: tuple[Place, float]) -> tuple[float, float]:
-            place, s = item
-            bonus = 0.0
-            if govs and (place.governorate in govs or place.id in govs):
-                bonus += 20.0
-            if footprint is not None and not place.is_area and footprint.intersects(geodesy.point(place.lon, place.lat)):
-                bonus += 10.0
-            prominence = (2.0 if not place.id.startswith("gn:") else 0.0) + min((place.population or 0) / 1e6, 1.0)
-            return (s + bonus, prominence)
-
-        scored = sorted(((score(c), c) for c in cands), key=lambda sc: sc[0], reverse=True)
-        ranked = [c for _, c in scored]
-        best, best_score = ranked[0]
-        alternatives = tuple(Alternative(p.id, p.name, s / 100.0, p.feature_type, p.governorate)
-                             for p, s in ranked[1:settings.MAX_ALTERNATIVES + 1])
-        top = scored[0][0][0]
-        rivals = [c for (sc, c) in scored[1:] if top - sc[0] < 5.0 and c[1] >= best_score - 5.0]
-        if fuzzy:
-            confidence = best_score * 0.009  # a corrected spelling is never as sure as an exact one
-            note = f"spelling corrected from {query!r}"
-        else:
-            confidence = _EXACT_CONFIDENCE
-            note = ""
+        if len(cands) == 1 and not context and not anchors:  # fast path: nothing to weigh it against
+            place, q = cands[0]
+            conf = confidence.alone(place, q, query, fuzzy=fuzzy, surface=place.id in surface, cover=self._coverage)
+            if conf >= settings.MIN_CONFIDENCE:
+                return self._answer(query, place, conf, (), context=context, how=how,
+                                    note=f"spelling corrected from {query!r}" if fuzzy else "")
+        places = [p for p, _ in cands]
+        quality = [q for _, q in cands]
+        asked = confidence.asked_types(query)
+        power = 0.5 if fuzzy else 1.0  # famous names have standard spellings: rank helps a near-miss less
+        prior = [confidence.rank_prior(p) ** power for p in places]
+        kind = [confidence.type_factor(p, asked, fuzzy=fuzzy) * confidence.abroad_factor(p, surface=p.id in surface)
+                for p in places]
+        inside = self._in_context(places, context)
+        gain = {1.0: confidence.CONTEXT_GAIN, 0.0: confidence.CONTEXT_MISS, 0.5: 1.0}
+        joint = confidence.joint_factor(np.array([p.lon for p in places]), np.array([p.lat for p in places]),
+                                        anchors).tolist() if anchors else [1.0] * len(places)
+        weight = [q ** confidence.QUALITY_POWER * pr * k * (gain[inside[i]] if inside else 1.0) * joint[i]
+                  for i, (q, pr, k) in enumerate(zip(quality, prior, kind))]
+        order = sorted(range(len(places)), key=lambda i: -weight[i])
+        heads, _ = confidence.distinct_places(places, order)
+        share = {h: weight[h] / (sum(weight[i] for i in heads) + confidence.unknown_weight(self._coverage))
+                 for h in heads}
+        best = order[0]
+        place = places[best]
+        rivals = [i for i in heads[1:] if share[i] >= confidence.RIVAL_SHARE * share[best]]
+        conf = min(quality[best], share[best], confidence.bare_name_cap(place, asked))
+        outside = inside is not None and inside[best] == 0.0
+        if outside:
+            conf = min(conf, confidence.OUTSIDE_CONTEXT_CAP)
+        alternatives = tuple(Alternative(places[i].id, places[i].name, quality[i], places[i].feature_type,
+                                         places[i].governorate) for i in heads[1:])
+        notes = [f"spelling corrected from {query!r}"] if fuzzy else []
         if rivals:
-            confidence = min(confidence, _AMBIGUOUS_CONFIDENCE)
-            gov_list = ", ".join(sorted({str(p.governorate) for p, _ in [ranked[0], *rivals]}))
-            note = (note + "; " if note else "") + (
-                f"ambiguous: {len(rivals) + 1} places share this name ({gov_list}); give a context to choose")
-        elif govs and len(ranked) > 1:
-            note = (note + "; " if note else "") + "chosen by context"
-        if confidence < settings.MIN_CONFIDENCE:
-            return self._unresolved(query, context, note or "no confident match",
-                                    alternatives=(Alternative(best.id, best.name, best_score / 100.0,
-                                                              best.feature_type, best.governorate), *alternatives))
-        return self._answer(query, best, confidence, alternatives, context=context, how=how, note=note)
+            govs = ", ".join(sorted({str(places[i].governorate) for i in (best, *rivals)}))
+            reason = self._reason(best, rivals[0], inside=inside, joint=joint, kind=kind)
+            notes.append(f"ambiguous: {len(rivals) + 1} places share this name ({govs}); "
+                         + (f"chosen by {reason}" if conf >= settings.MIN_CONFIDENCE else "give a context to choose"))
+        elif inside is not None and inside[best] == 1.0 and len(heads) > 1:
+            notes.append("chosen by context")
+        elif anchors and len(heads) > 1 and joint[best] > 1.5 * joint[heads[1]]:
+            notes.append("homonyms: chosen by the places named with it")
+        if outside:
+            notes.append(f"no such place known in {context!r}")
+        note = "; ".join(notes)
+        if conf < settings.MIN_CONFIDENCE:
+            best_alt = Alternative(place.id, place.name, quality[best], place.feature_type, place.governorate)
+            if rivals and quality[best] >= settings.MIN_CONFIDENCE and not outside:
+                return self._ambiguous(query, context, note, (best_alt, *alternatives))
+            return self._unresolved(query, context, note or "no confident match", alternatives=(best_alt, *alternatives))
+        return self._answer(query, place, conf, alternatives, context=context, how=how, note=note)
+
+    @staticmethod
+    def _reason(best: int, rival: int, *, inside: list[float] | None, joint: list[float], kind: list[float]) -> str:
+        """Which evidence told the best candidate from its rival, in the order the evidence is trusted."""
+        if inside is not None and inside[best] > inside[rival]:
+            return "context"
+        if joint[best] > joint[rival] * 1.5:
+            return "the places named with it"
+        if kind[best] > kind[rival]:
+            return "feature type"
+        return "size/rank (give a context to be sure)"
+
+    def _ambiguous(self, query: str, context: str | None, note: str, alternatives: tuple[Alternative, ...]) -> Resolution:
+        """A toss-up between known homonyms: unresolved, flagged, every candidate with its governorate."""
+        return Resolution(query=query, resolved=False, confidence=0.0, note=note, context=context,
+                          alternatives=alternatives[: settings.MAX_ALTERNATIVES], ambiguous=True)
 
     def _answer(self, query: str, place: Place, confidence: float, alternatives: tuple[Alternative, ...], *,
                 context: str | None, how: str, note: str = "") -> Resolution:
@@ -312,29 +407,3 @@ class Gazetteer:
         pcode = res.governorate
         pcode = COUNTRYSIDE_GOVERNORATE.get(pcode, pcode)
         return self._by_id.get(pcode) if pcode else None
-
-
-def build(*, curated_dir=None, online: Callable[[str], Resolution | None] | None = None) -> Gazetteer:
-    """Load and validate every source; raise ``DataError`` listing all problems at once."""
-    from .errors import DataError
-
-    curated_dir = curated_dir or settings.CURATED_DIR
-    problems: list[str] = []
-    governorates = loading.load_governorates(curated_dir / "governorates.yaml", problems)
-    curated = loading.load_curated(curated_dir / "places.yaml", {g.id for g in governorates}, problems)
-    if problems:
-        raise DataError(problems)
-    for place in curated:  # Syria itself is drawn with its outline, not a circle
-        if place.feature_type == "country" and place.country == "SY":
-            place.shape, place.shape_note = loading.country_outline(), "country outline (countryinfo package)"
-    geonames, attribution = loading.load_geonames(curated)
-    boundaries = loading.apply_boundaries(governorates, curated + geonames)
-    return Gazetteer(governorates + curated + geonames, attribution=(attribution,), boundaries=boundaries,
-                     online=online)
-
-
-@lru_cache(maxsize=1)
-def load_gazetteer() -> Gazetteer:
-    """The project's gazetteer, loaded once per process."""
-    return build()
-

