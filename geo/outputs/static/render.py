@@ -18,6 +18,7 @@ import math
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,11 @@ from typing import Any
 import pandas as pd
 import shapely
 
+from geo.core.gazetteer_access import Gazetteer, get_gazetteer
+from geo.core.model import Actor
+from geo.core.problems import ProblemLog
 from geo.errors import GeoError
+from geo.store.folder import DataFolder
 
 # --- documented defaults ------------------------------------------------------------------------
 #: Default image width in pixels and resolution: 8 inches at 300 dpi, a page-wide print figure.
@@ -115,15 +120,10 @@ def describe_filters(*, actors: Iterable[str] | None = None, kinds: Iterable[str
 
 
 # --- actors default -------------------------------------------------------------------------------
-def _default_actors() -> dict[str, Any]:
-    from geo import settings
-    from geo.core.problems import ProblemLog
-    from geo.core.registry import parse_actors
-    from geo.store.yamlio import read_yaml_list
-
-    path = settings.data_dir() / settings.ACTORS_FILE
+def _default_actors() -> dict[str, Actor]:
+    """The data folder's actor registry (its problems raised as one ``DatasetError``)."""
     log = ProblemLog()
-    actors = parse_actors(read_yaml_list(path, path.name, log), path.name, log)
+    actors = DataFolder.at().actors(log)
     log.raise_if_any()
     return actors
 
@@ -154,6 +154,37 @@ def _window_text(start: date | None, end: date | None, df: pd.DataFrame) -> str:
     return "all dates"
 
 
+@dataclass(frozen=True)
+class _Page:
+    """Where everything goes on the page, in points (``s`` turns design points into real ones)."""
+
+    s: float
+    width_pt: float
+    height_pt: float
+    height_px: int
+    margin: float
+    panel_w: float
+    gap: float
+    header_h: float
+    map_w: float
+    map_h: float
+    body_h: float
+    cap_gap: float
+    cap_size: float
+    cap_lh: float
+    footer_h: float
+    extent: tuple[float, float, float, float]
+    proj: Any
+    layers: Any
+    zones_in: Any
+    legend: tuple[Any, Any]
+    caption: list[Any]
+
+    def frac(self, x: float, y_top: float, w: float, h: float) -> list[float]:
+        """A box given from the page's top-left corner, as figure fractions."""
+        return [x / self.width_pt, 1 - (y_top + h) / self.height_pt, w / self.width_pt, h / self.height_pt]
+
+
 def render_figure(
     frame: pd.DataFrame,
     *,
@@ -166,26 +197,20 @@ def render_figure(
     filters_caption: str | None = None,
     bbox: str | Sequence[float] | None = None,
     actors: Mapping[str, Any] | None = None,
-    gazetteer: Any = None,
+    gazetteer: Gazetteer | None = None,
     total: int | None = None,
 ) -> Any:
     """Build the map figure (a :class:`matplotlib.figure.Figure`, not attached to pyplot).
 
     ``frame`` is ``Dataset.frame`` or any filtered part of it; the ``start``/``end`` window is
     applied again with :func:`geo.core.filtering.filter_records` (idempotent) so the caption never
-    disagrees with the drawing.  ``actors`` (id → Actor, for colours and names) defaults to
-    ``data/actors.yaml``; ``gazetteer`` (towns, governorates, place names) to the project's.
+    disagrees with the drawing.  ``actors`` (id → Actor, for colours and names) defaults to the
+    data folder's registry; ``gazetteer`` (towns, governorates, place names) to the project's.
     ``total`` (records before filtering) only feeds the caption.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from geo.outputs.static import draw as dr
-    from geo.outputs.static import projection as rg
-    from geo.outputs.static.labels import LabelPlacer, ellipsize, font, text_size_pt
-    from geo.outputs.static.legend import (caption_lines, caption_paragraphs, draw_caption, draw_legend, legend_height,
-                                    legend_sections)
-    from geo.outputs.static.records import split_records
     from geo.core.filtering import filter_records
 
     width, dpi = _check_size(width, dpi)
@@ -194,17 +219,34 @@ def render_figure(
     if d_start and d_end and d_end < d_start:
         raise RenderError(f"end {d_end} is before start {d_start}")
     df = filter_records(frame, start=d_start, end=d_end).reset_index(drop=True)
-    if actors is None:
-        actors = _default_actors()
-    if gazetteer is None:
-        from geo.core.gazetteer_access import get_gazetteer
-
-        gazetteer = get_gazetteer()
+    actors = _default_actors() if actors is None else actors
+    gazetteer = get_gazetteer() if gazetteer is None else gazetteer
     # Place names for labels; a governorate says so ("Deir-ez-Zor governorate" is not the city).
-    places_by_id = {p.id: f"{p.name} governorate" if getattr(p, "feature_type", None) == "governorate" else p.name
-                    for p in getattr(gazetteer, "places", ())}
+    places_by_id = {p.id: f"{p.name} governorate" if p.feature_type == "governorate" else p.name
+                    for p in gazetteer.places}
+    window = _window_text(d_start, d_end, df)
 
-    # Page geometry, in points; ``s`` turns design points (on a 576 pt page) into real points.
+    page = _lay_out(df, zones, box_ll, width, dpi, window, filters_caption, total, actors, gazetteer, places_by_id)
+    # +0.001 px: matplotlib truncates width * dpi, and float error must not cost a pixel.
+    fig = Figure(figsize=((width + 0.001) / dpi, (page.height_px + 0.001) / dpi), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(fig)
+    _draw_header(fig, page, title, window, filters_caption)
+    _draw_map(fig, page, df, dpi, gazetteer, places_by_id, window)
+    _draw_legend_and_caption(fig, page)
+    return fig
+
+
+def _lay_out(df: pd.DataFrame, zones: pd.DataFrame | None, box_ll: tuple[float, float, float, float], width: int,
+             dpi: int, window: str, filters_caption: str | None, total: int | None, actors: Mapping[str, Any],
+             gazetteer: Gazetteer, places_by_id: Mapping[str, str]) -> _Page:
+    """Size the map, legend and caption: the map's aspect follows the extent, then grows to fill a
+    legend taller than map + caption (a second pass only then)."""
+    from geo.outputs.static import draw as dr
+    from geo.outputs.static import projection as rg
+    from geo.outputs.static.labels import text_size_pt
+    from geo.outputs.static.legend import caption_lines, caption_paragraphs, legend_height, legend_sections
+    from geo.outputs.static.records import split_records
+
     width_pt = width / dpi * 72.0
     s = width_pt / _REF_WIDTH_PT
     margin, panel_w, gap = 16.0 * s, 150.0 * s, 14.0 * s
@@ -212,8 +254,7 @@ def render_figure(
     proj = rg.projection_for(box_ll)
     pb = rg.projected_bounds(proj, box_ll)
     aspect = min(max((pb[3] - pb[1]) / (pb[2] - pb[0]), 0.55), 1.25)
-    boundaries = getattr(gazetteer, "boundaries", None)
-    window = _window_text(d_start, d_end, df)
+    boundaries = gazetteer.boundaries
     cap_size = 6.2 * s
     cap_w = map_w  # the caption sits under the map, the legend beside both
     cap_lh = text_size_pt("Ag", cap_size)[1] + 1.6 * s
@@ -237,20 +278,23 @@ def render_figure(
     body_h = max(map_h + cap_gap + footer_h, legend_h)
     height_pt = margin + header_h + body_h + margin
     height_px = int(math.ceil(height_pt / 72.0 * dpi))
-    # +0.001 px: matplotlib truncates width * dpi, and float error must not cost a pixel.
-    fig = Figure(figsize=((width + 0.001) / dpi, (height_px + 0.001) / dpi), dpi=dpi, facecolor="white")
-    FigureCanvasAgg(fig)
-    H = height_px / dpi * 72.0
+    return _Page(s=s, width_pt=width_pt, height_pt=height_px / dpi * 72.0, height_px=height_px, margin=margin,
+                 panel_w=panel_w, gap=gap, header_h=header_h, map_w=map_w, map_h=map_h, body_h=body_h,
+                 cap_gap=cap_gap, cap_size=cap_size, cap_lh=cap_lh, footer_h=footer_h, extent=ext, proj=proj,
+                 layers=layers, zones_in=zones_in, legend=(sections, lst), caption=cap)
 
-    def frac(x: float, y_top: float, w: float, h: float) -> list[float]:
-        return [x / width_pt, 1 - (y_top + h) / H, w / width_pt, h / H]
 
-    # Header: title, the window and what was selected, the project's name.
+def _draw_header(fig: Any, page: _Page, title: str | None, window: str, filters_caption: str | None) -> None:
+    """Title, the window and what was selected, the project's name."""
+    from geo.outputs.static import draw as dr
+    from geo.outputs.static.labels import ellipsize, font
+
+    s, margin, width_pt, H = page.s, page.margin, page.width_pt, page.height_pt
     title_text = ellipsize(" ".join(str(title or DEFAULT_TITLE).split()), width_pt - 2 * margin - 70 * s,
                            13.0 * s, weight="bold")
     fig.text(margin / width_pt, 1 - (margin + 1.0 * s) / H, title_text, fontproperties=font(13.0 * s, weight="bold"),
              color="#111111", va="top", parse_math=False, gid="title")
-    sub = f"{window}  ·  {dr.plural(len(layers.drawn), 'record')} mapped"
+    sub = f"{window}  ·  {dr.plural(len(page.layers.drawn), 'record')} mapped"
     if filters_caption and not filters_caption.startswith(NO_FILTERS):
         sub += f"  ·  filters: {filters_caption}"
     fig.text(margin / width_pt, 1 - (margin + 20.0 * s) / H, ellipsize(sub, width_pt - 2 * margin, 7.6 * s),
@@ -258,8 +302,15 @@ def render_figure(
     fig.text(1 - margin / width_pt, 1 - (margin + 3.5 * s) / H, "Desert Atlas",
              fontproperties=font(7.0 * s, weight="bold"), color="#9a9a9a", va="top", ha="right", parse_math=False)
 
-    top = margin + header_h
-    ax = fig.add_axes(frac(margin, top, map_w, map_h))
+
+def _draw_map(fig: Any, page: _Page, df: pd.DataFrame, dpi: int, gazetteer: Gazetteer,
+              places_by_id: Mapping[str, str], window: str) -> None:
+    """The map frame: background, zones, areas, routes, scale and north, bins, towns, symbols, labels."""
+    from geo.outputs.static import draw as dr
+    from geo.outputs.static.labels import LabelPlacer
+
+    s, ext, layers = page.s, page.extent, page.layers
+    ax = fig.add_axes(page.frac(page.margin, page.margin + page.header_h, page.map_w, page.map_h))
     ax.set_xlim(ext[0], ext[2])
     ax.set_ylim(ext[1], ext[3])
     ax.set_xticks([])
@@ -268,13 +319,13 @@ def render_figure(
     for spine in ax.spines.values():
         spine.set_edgecolor(dr.FRAME)
         spine.set_linewidth(0.6 * s)
-    ctx = dr.DrawContext(s, dpi, ax, ext, proj)
+    ctx = dr.DrawContext(s, dpi, ax, ext, page.proj)
     ax_box = ax.get_window_extent()
     placer = LabelPlacer((ax_box.x0 + 2, ax_box.y0 + 2, ax_box.x1 - 2, ax_box.y1 - 2), dpi)
 
-    requests = dr.draw_background(ctx, gazetteer, boundaries)
-    if zones_in is not None:
-        requests += dr.draw_zones(ctx, zones_in)
+    requests = dr.draw_background(ctx, gazetteer, gazetteer.boundaries)
+    if page.zones_in is not None:
+        requests += dr.draw_zones(ctx, page.zones_in)
     dr.draw_areas(ctx, layers)
     requests += dr.draw_routes(ctx, layers, df, places_by_id)
     dr.draw_scale_and_north(ctx, placer)
@@ -283,20 +334,25 @@ def render_figure(
     requests += dr.draw_symbols(ctx, layers, df, places_by_id, placer)
     if len(layers.drawn) == 0:
         dr.draw_empty(ctx, placer, "No records in this window" if len(df) == 0 else "No records to draw in this view",
-                    window if len(df) == 0 else "See “Not drawn” below the map.")
+                      window if len(df) == 0 else "See “Not drawn” below the map.")
     dr.draw_labels(ctx, placer, requests)
 
-    pax = fig.add_axes(frac(margin + map_w + gap, top, panel_w, body_h))
-    pax.set_xlim(0, panel_w)
-    pax.set_ylim(body_h, 0)
+
+def _draw_legend_and_caption(fig: Any, page: _Page) -> None:
+    """The legend panel beside map and caption; the caption (sources, attribution) under the map."""
+    from geo.outputs.static.legend import draw_caption, draw_legend
+
+    top = page.margin + page.header_h
+    pax = fig.add_axes(page.frac(page.margin + page.map_w + page.gap, top, page.panel_w, page.body_h))
+    pax.set_xlim(0, page.panel_w)
+    pax.set_ylim(page.body_h, 0)
     pax.axis("off")
-    draw_legend(pax, sections, lst, s)
-    cax = fig.add_axes(frac(margin, top + map_h + cap_gap, cap_w, footer_h))
-    cax.set_xlim(0, cap_w)
-    cax.set_ylim(footer_h, 0)
+    draw_legend(pax, *page.legend, page.s)
+    cax = fig.add_axes(page.frac(page.margin, top + page.map_h + page.cap_gap, page.map_w, page.footer_h))
+    cax.set_xlim(0, page.map_w)
+    cax.set_ylim(page.footer_h, 0)
     cax.axis("off")
-    draw_caption(cax, cap, cap_size, cap_lh)
-    return fig
+    draw_caption(cax, page.caption, page.cap_size, page.cap_lh)
 
 
 # --- serialisation ----------------------------------------------------------------------------------
