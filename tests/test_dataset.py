@@ -290,3 +290,17 @@ def test_seed_route_publishes_the_precision_of_its_vaguest_place(real_gazetteer)
     place = real_gazetteer.resolve("between al-Humaira and al-Hafar")
     assert r["geo_precision"] >= place.geo_precision and r["where_prec"] >= place.where_prec
     assert r["uncertainty_m"] >= place.uncertainty_m > 2_000
+
+
+def test_each_place_text_is_resolved_once_per_gazetteer(fake_gazetteer, tmp_path):
+    """Reloading the data (the dashboard after an accept, review validation) reuses the answers."""
+    first = load_dataset(DATA, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    asked = list(fake_gazetteer.calls)
+    assert asked and len(asked) == len(set(asked))  # no (query, context) asked twice in one load
+    again = load_dataset(DATA, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    assert fake_gazetteer.calls == asked  # the second load asked the gazetteer nothing
+    assert again.frame.geometry.equals(first.frame.geometry)
+    data = copy_data(tmp_path)
+    edit_record(data, "fx-strike-tanf", place="Abu Kamal")  # a changed place text is resolved anew
+    load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    assert fake_gazetteer.calls[len(asked):] == [("Abu Kamal", None)]

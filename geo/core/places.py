@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +21,7 @@ from shapely.geometry import box
 from gazetteer import geodesy, precision
 from gazetteer.settings import PIN_MAX_UNCERTAINTY_M
 from geo import settings
+from geo.core.gazetteer_access import Gazetteer
 from geo.core.model import COUNTRY_WHERE_PREC
 from geo.errors import GeoError
 
@@ -53,12 +56,27 @@ class UnknownPlace(GeoError, LookupError):
         super().__init__(f"unknown place {query!r}{hint}")
 
 
-class PlaceResolver:
-    """Resolves place queries through a gazetteer, caching answers for one load."""
+#: Answers of each gazetteer object, kept as long as it lives: a place text is resolved once per
+#: gazetteer, not again on every dataset load, review validation or candidate display.  A new
+#: gazetteer (after an import) is a new object, so its answers start afresh.
+_ANSWERS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str | None], Any]] = weakref.WeakKeyDictionary()
+_ANSWERS_LOCK = threading.Lock()
 
-    def __init__(self, gazetteer: Any):
+
+def _answers_of(gazetteer: Any) -> dict[tuple[str, str | None], Any]:
+    with _ANSWERS_LOCK:
+        answers = _ANSWERS.get(gazetteer)
+        if answers is None:
+            answers = _ANSWERS[gazetteer] = {}
+        return answers
+
+
+class PlaceResolver:
+    """Resolves place queries through a gazetteer, each (query, context) once per gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
-        self._cache: dict[tuple[str, str | None], Any] = {}
+        self._cache = _answers_of(gazetteer)
         self._outline: Any = None
 
     # -- country outline --------------------------------------------------------------------

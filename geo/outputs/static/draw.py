@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.core.gazetteer_access import Gazetteer
 from geo.outputs.symbology import COARSE_DASH, KIND_LABELS
 
 #: Labels considered at most (the best ones by priority); bounds placement time on huge views.
@@ -140,7 +141,7 @@ def prep(ctx: DrawContext, geoms: np.ndarray) -> np.ndarray:
     return shapely.simplify(clipped, tol, preserve_topology=True)
 
 
-def draw_background(ctx: DrawContext, gazetteer: Any, boundaries: str | None) -> list[Any]:
+def draw_background(ctx: DrawContext, gazetteer: Gazetteer, boundaries: str | None) -> list[Any]:
     """Neighbours, Syria, imported governorates; returns their name labels to place."""
     from matplotlib.collections import PathCollection
 
@@ -316,7 +317,7 @@ def draw_bins(ctx: DrawContext, layers: Any, df: pd.DataFrame) -> list[Any]:
             for i, c in enumerate(bins.count) if c >= 2 and radius_pt[i] >= 5.0 * s]
 
 
-def draw_towns(ctx: DrawContext, gazetteer: Any, placer: Any) -> list[Any]:
+def draw_towns(ctx: DrawContext, gazetteer: Gazetteer, placer: Any) -> list[Any]:
     """Cities and towns (the dashboard's selection) plus neighbouring capitals for orientation."""
     from geo.outputs.static.labels import LabelRequest
     from geo.outputs.symbology import TOWN_MIN_POPULATION, TOWN_TYPES

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
+from geo.core.gazetteer_access import Gazetteer
 from geo.outputs.static import draw as dr
 from geo.outputs.symbology import COUNTRY_LABEL, KIND_LABELS, PRECISION_LABELS, PRECISION_OPACITY, actor_colors
 from geo.outputs.static.labels import font, text_size_pt, wrap
@@ -273,7 +274,7 @@ def legend_sections(df: pd.DataFrame, layers: Any, actors: Mapping[str, Any], zo
 
 
 def caption_paragraphs(df: pd.DataFrame, layers: Any, window: str, filters_caption: str | None, total: int | None,
-                       gazetteer: Any, boundaries: str | None, proj: Any, places: Mapping[str, str]) -> list[Paragraph]:
+                       gazetteer: Gazetteer, boundaries: str | None, proj: Any, places: Mapping[str, str]) -> list[Paragraph]:
     """The caption: window and filters, what was not drawn and why, sources, data credits."""
     from geo.outputs.static.projection import BORDER_SOURCE
 

@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 
 from geo import settings
+from geo.core.gazetteer_access import Gazetteer
 from geo.core.frame import ID_SEP
 from geo.outputs.binning import CELL_DEG, bin_radius_px, grid_bins
 from geo.outputs.webmap.popups import esc, popup_html
@@ -164,7 +165,7 @@ def layer_geojson(frame: pd.DataFrame, *, actors: Mapping[str, Any] | None = Non
     return out
 
 
-def background_geojson(gazetteer: Any = None, *,
+def background_geojson(gazetteer: Gazetteer | None = None, *,
                        neighbours: Iterable[str] = settings.CONTEXT_COUNTRIES) -> dict[str, dict[str, Any]]:
     """Local vector context: ``neighbours``, ``border``, ``governorates`` (imported only), ``towns``."""
     from gazetteer.loading import country_outline
