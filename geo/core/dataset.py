@@ -87,6 +87,8 @@ def records_to_frame(records: tuple[Record, ...] | list[Record], actors: dict[st
         "evidence_sha256": [e.sha256 if e else None for e in first_ev],
         "confidence": col(lambda r: r.confidence),
         "notes": col(lambda r: r.notes),
+        "fatalities": col(lambda r: r.fatalities),
+        "source_event": col(lambda r: _join([s.event for s in r.sources])),
     }
     for name in ("date_start", "date_end", "first_reported", "last_reported"):
         data[name] = pd.to_datetime(pd.Series(data[name], dtype="object"))

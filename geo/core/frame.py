@@ -55,6 +55,9 @@ FRAME_COLUMNS: dict[str, str] = {
     "evidence_sha256": "str",
     "confidence": "float64",
     "notes": "str",
+    # Imported datasets: reported deaths, and the dataset's event id(s) of the record's sources.
+    "fatalities": "Int64",
+    "source_event": "str",
 }
 LIST_COLUMNS: tuple[str, ...] = tuple(c for c, t in FRAME_COLUMNS.items() if t == "object")
 DATE_COLUMNS: tuple[str, ...] = tuple(c for c, t in FRAME_COLUMNS.items() if t == DATETIME)

@@ -58,14 +58,16 @@ RECORD_FIELDS: tuple[str, ...] = (
     "id", "kind", "subtype", "title", "summary", "actors", "place_text", "place", "place_context",
     "place_id", "route", "geometry", "geo_precision", "where_prec", "uncertainty_m", "date_start",
     "date_end", "date_text", "date_precision", "first_reported", "last_reported", "status",
-    "sources", "evidence", "confidence", "notes",
+    "sources", "evidence", "confidence", "notes", "fatalities",
 )
 #: Fields an analyst may change when accepting a candidate: what the record claims, not its
 #: identity, provenance or the place codes derived from its place.
 EDITABLE_FIELDS: tuple[str, ...] = tuple(f for f in RECORD_FIELDS if f not in (
     "id", "place_id", "geometry", "geo_precision", "where_prec", "uncertainty_m", "first_reported",
     "last_reported", "sources", "evidence"))
-SOURCE_FIELDS: tuple[str, ...] = ("report", "outlet", "via", "url", "published", "caveat")
+#: ``event`` is a dataset's own event id (ACLED ``event_id_cnty``, UCDP GED ``id``) when the source is
+#: a row of an imported dataset rather than a report text (such records carry no evidence spans).
+SOURCE_FIELDS: tuple[str, ...] = ("report", "outlet", "via", "url", "published", "caveat", "event")
 EVIDENCE_FIELDS: tuple[str, ...] = ("report", "start", "end", "sha256")
 ACTOR_FIELDS: tuple[str, ...] = ("id", "name", "aliases", "color", "group")
 REPORT_FIELDS: tuple[str, ...] = ("id", "file", "sha256", "title", "outlet", "via", "url", "published",
@@ -85,12 +87,19 @@ WHERE_PREC_RANGE = (1, 7)
 COUNTRY_WHERE_PREC = 6
 
 
+def range_precision(days: int) -> str:
+    """The finest date precision an inclusive range of ``days`` supports (the validator's rule)."""
+    return "day" if days <= 1 else "week" if days <= 7 else "month" if days <= 31 else "year"
+
+
 def date_prec_from_days(days: Any) -> Any:
     """UCDP ``date_prec`` from an inclusive range length in days (scalar or array).
 
     1 = one day, 2 = 2–6 days, 3 = a week (7 days), 4 = up to a month (8–31 days), 5 = longer.
     Vectorised with ``np.select`` so the same rule serves one record and 100k synthetic rows.
     """
+    if isinstance(days, (int, np.integer)):  # one record: no array round trip
+        return 1 if days <= 1 else 2 if days <= 6 else 3 if days == 7 else 4 if days <= 31 else 5
     arr = np.asarray(days)
     out = np.select(
         [arr <= 1, arr <= 6, arr == 7, arr <= 31],
@@ -138,6 +147,8 @@ class Source:
     url: str | None = None
     published: date | None = None
     caveat: str | None = None
+    #: The dataset's event id when the source is a dataset row (see :data:`SOURCE_FIELDS`).
+    event: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +196,8 @@ class Record:
     confidence: float
     notes: str | None
     file: str = ""
+    #: Reported deaths (an imported dataset's count, e.g. ACLED ``fatalities``, GED ``best``), if given.
+    fatalities: int | None = None
 
     @property
     def layer(self) -> str:

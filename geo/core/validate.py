@@ -25,10 +25,16 @@ from geo.core.problems import ProblemLog
 from geo.core.evidence import span_sha256
 from geo.core.model import (
     DATE_PRECISIONS, EVIDENCE_FIELDS, GEO_PRECISION_RANGE, KINDS, RECORD_FIELDS, SOURCE_FIELDS, STATUSES,
-    SUBTYPE_ALIASES, SUBTYPES, WHERE_PREC_RANGE, Actor, Evidence, Record, Report, Source, date_prec_from_days,
+    SUBTYPE_ALIASES, SUBTYPES, WHERE_PREC_RANGE, range_precision, Actor, Evidence, Record, Report, Source, date_prec_from_days,
 )
 
 SUBTYPE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Largest ``fatalities`` accepted (a typo guard, far above any single reported event).
+MAX_FATALITIES = 1_000_000
+#: A bare radius cannot tell an administrative unit from "part of the country" (its codes say 3/5
+#: beyond 25 km), so a hand-given point or area may keep UCDP's admin codes (3 district,
+#: 4 governorate) up to these radii: datasets such as GED code a district or governorate this way.
+ADMIN_WHERE_PREC_MAX_RADIUS_M: dict[int, float] = {3: 60_000.0, 4: 150_000.0}
 
 #: A caveat saying the outlet did not verify its own story makes the record ``unverified``.
 UNVERIFIED_RE = re.compile(
@@ -83,11 +89,6 @@ def _queries(value: Any) -> list[str] | None:
     return out
 
 
-def _range_precision(days: int) -> str:
-    """The finest date precision an inclusive range of ``days`` supports."""
-    return "day" if days <= 1 else "week" if days <= 7 else "month" if days <= 31 else "year"
-
-
 def _dates(raw: dict[str, Any], ctx: LoadContext, bad: _RecordLog) -> dict[str, Any] | None:
     """Start/end/precision of a record's date, plus facility lifecycle dates."""
     before = bad.count
@@ -124,7 +125,7 @@ def _dates(raw: dict[str, Any], ctx: LoadContext, bad: _RecordLog) -> dict[str, 
     if start is not None and end is not None and end < start:
         bad("date_end", f"{end.isoformat()} is before date_start {start.isoformat()}")
     if start is not None and end is not None and end >= start and precision in DATE_PRECISIONS:
-        supported = _range_precision((end - start).days + 1)
+        supported = range_precision((end - start).days + 1)
         if DATE_PRECISIONS.index(precision) < DATE_PRECISIONS.index(supported):
             bad("date_precision", f"{precision!r} is finer than the range {start.isoformat()} to {end.isoformat()} "
                                   f"({(end - start).days + 1} days) supports: use {supported!r} or coarser")
@@ -135,7 +136,7 @@ def _dates(raw: dict[str, Any], ctx: LoadContext, bad: _RecordLog) -> dict[str, 
         return None
     days = (end - start).days + 1
     if precision is None:
-        precision = granularity if granularity != "day" else _range_precision(days)
+        precision = granularity if granularity != "day" else range_precision(days)
     return {
         "date_start": start, "date_end": end, "date_precision": precision,
         "date_prec": date_prec_from_days(days), **lifecycle,
@@ -220,6 +221,11 @@ def _location(raw: dict[str, Any], kind: str | None, ctx: LoadContext, bad: _Rec
     if located is None:
         return None, None
     supported = (located.geo_precision, located.where_prec)
+    admin_code = explicit["where_prec"]
+    if (geometry is not None and not located.place_ids and admin_code in ADMIN_WHERE_PREC_MAX_RADIUS_M
+            and (located.where_prec or 0) > admin_code
+            and (located.uncertainty_m or 0.0) <= ADMIN_WHERE_PREC_MAX_RADIUS_M[admin_code]):
+        supported = (located.geo_precision, admin_code)
     overrides = {k: v for k, v in explicit.items() if v is not None}
     for name, message in unsupported_precision(overrides, supported, min_radius_m=floor):
         bad(name, message)
@@ -258,7 +264,7 @@ def _sources(raw: dict[str, Any], ctx: LoadContext, bad: _RecordLog) -> tuple[So
             continue
         try:
             published = chk.parse_date(item["published"])[0] if item.get("published") is not None else rep.published
-            values = {k: chk.text(item.get(k)) for k in ("outlet", "via", "url", "caveat")}
+            values = {k: chk.text(item.get(k)) for k in ("outlet", "via", "url", "caveat", "event")}
         except ValueError as exc:
             bad(f"sources[{i}]", str(exc))
             continue
@@ -269,6 +275,7 @@ def _sources(raw: dict[str, Any], ctx: LoadContext, bad: _RecordLog) -> tuple[So
             url=values["url"] or rep.url,
             published=published,
             caveat=values["caveat"] or rep.caveat,
+            event=values["event"],
         ))
     return tuple(out)
 
@@ -371,6 +378,7 @@ def parse_record(raw: Any, index: int, file: str, ctx: LoadContext, log: Problem
     status = _get(raw, "status", _optional(chk.text), bad)
     if status is not None and status not in STATUSES:
         bad("status", f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
+    fatalities = _get(raw, "fatalities", _optional(chk.integer), bad, 0, MAX_FATALITIES)
     confidence = _get(raw, "confidence", chk.number, bad, lo=0.0, hi=1.0) if "confidence" in raw else None
     if "confidence" not in raw:
         bad("confidence", "is required (0 to 1)")
@@ -398,5 +406,5 @@ def parse_record(raw: Any, index: int, file: str, ctx: LoadContext, log: Problem
         where_prec=located.where_prec if located else None,
         uncertainty_m=located.uncertainty_m if located else None,
         date_text=texts["date_text"], status=status, sources=sources, evidence=evidence,
-        confidence=confidence, notes=texts["notes"], file=file, **dates,
+        confidence=confidence, notes=texts["notes"], file=file, fatalities=fatalities, **dates,
     )

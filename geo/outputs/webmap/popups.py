@@ -167,6 +167,9 @@ def popup_html(frame: pd.DataFrame, *, reports: Mapping[str, Any] | None = None,
     unverified = frame["unverified"].fillna(False).to_numpy(dtype=bool).tolist()
     summary = _texts(frame["summary"])
     quotes = evidence_quotes(frame["evidence"], reports, report_dirs).tolist()
+    # Imported dataset rows: their event id stands where a quoted passage would (no report text).
+    events = _texts(frame["source_event"]) if "source_event" in frame.columns else [""] * n
+    deaths = _ints(frame["fatalities"]) if "fatalities" in frame.columns else [None] * n
     out = []
     for i in range(n):
         lifecycle = ""
@@ -174,7 +177,8 @@ def popup_html(frame: pd.DataFrame, *, reports: Mapping[str, Any] | None = None,
             lifecycle = "; ".join(p for p in (status[i], f"first reported {firsts[i]}" if firsts[i] else "",
                                               f"last reported {lasts[i]}" if lasts[i] else "") if p)
         where_text = (f"“{place[i]}” — " if place[i] else "") + _precision(level[i], geo[i], where[i], radius[i])
-        source = outlet[i] + (f" via {via[i]}" if via[i] else "") + (f" · {links[i]}" if links[i] else "")
+        source = (outlet[i] + (f" event {events[i]}" if events[i] else "") + (f" via {via[i]}" if via[i] else "")
+                  + (f" · {links[i]}" if links[i] else ""))
         if unverified[i]:
             note = '<div class="da-unverified">⚠ Unverified by its source' + (f": {caveat[i]}" if caveat[i] else "")
             note += "</div>"
@@ -185,6 +189,7 @@ def popup_html(frame: pd.DataFrame, *, reports: Mapping[str, Any] | None = None,
             f'<div class="da-kind">{kind_label[i]}{" · " + subtype[i] if subtype[i] else ""}</div><table>'
             + _tr("Actors", actors[i]) + _tr("Date", _date(starts[i], ends[i], precision[i], reported[i]))
             + _tr("Status", lifecycle) + _tr("Place", where_text)
+            + _tr("Fatalities", "" if deaths[i] is None else f"{deaths[i]:,} reported")
             + _tr("Confidence", f"{confidence[i]:.2f}" if confidence[i] == confidence[i] else "")
             + _tr("Source", source) + "</table>"
             + (f'<p class="da-summary">{summary[i]}</p>' if summary[i] else "")
