@@ -9,6 +9,8 @@ from .building import build, load_gazetteer
 from .gazetteer import Gazetteer
 from .model import Alternative, Place, Resolution
 from .normalize import normalize, skeleton
+from .scanning import TextMention, Tokens, feature_level, find_in_text, tokenize
 
 __all__ = ["Alternative", "DataError", "Gazetteer", "GazetteerError", "OnlineError", "Place", "Resolution",
-           "SourceFileError", "build", "load_gazetteer", "normalize", "skeleton"]
+           "SourceFileError", "TextMention", "Tokens", "build", "feature_level", "find_in_text", "load_gazetteer",
+           "normalize", "skeleton", "tokenize"]

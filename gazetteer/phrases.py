@@ -7,14 +7,56 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["DIRECTION", "DIRECTION_ADJ", "Relation", "parse", "strip_generic"]
+__all__ = ["ABOUT", "BETWEEN", "COORDINATION", "COUNTRYSIDE", "DIRECTION", "DIRECTION_ADJ", "DISTANCE", "GOVERNORATE",
+           "GOVERNORATE_WORDS", "HEAD", "NEAR", "OUTSKIRTS", "PLACE_NOUN", "Relation", "TAIL", "parse", "strip_generic"]
 
+# --- building blocks: every phrase regex, here and in :mod:`gazetteer.scanning`, is made of these ---
 DIRECTION = r"(?:north|south)[\s-]?(?:east|west)|north|south|east|west"
 DIRECTION_ADJ = r"(?:north|south)[\s-]?(?:east|west)ern|northern|southern|eastern|western|central"
-_NUM = r"(\d+(?:[.,]\d+)?)"
-_UNIT = r"(km|kms|kilometers|kilometres|kilometer|kilometre|miles?|mi)\b"
-_ABOUT = r"(?:(?:about|approximately|approx\.?|around|roughly|some|nearly|almost|less than|more than|over|up to)\s+)?"
+#: "about 30 km": the hedges a distance may carry.
+ABOUT = r"(?:(?:about|approximately|approx\.?|around|roughly|some|nearly|almost|less\s+than|more\s+than|over|up\s+to)\s+)?"
+#: "30 km", "12.5-kilometre", "20 miles": number and unit (groups ``number`` and ``unit``).
+DISTANCE = r"(?P<number>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>km|kms|kilomet(?:er|re)s?|miles?|mi)\b"
+#: What links a distance to its anchor without a direction ("30 km from", "off", "outside").
+_DISTANCE_LINK = r"(?:from|of|off|outside)"
+NEAR = r"(?:near|nearby|close\s+to|next\s+to|(?:in\s+)?(?:the\s+)?vicinity\s+of|around)"
+OUTSKIRTS = r"(?:outskirts|edges?|periphery)"
+COUNTRYSIDE = r"(?:countryside|countrysides|rural\s+areas?|rif|reef)"
+BETWEEN = r"(?:between|connecting)"
+GOVERNORATE_WORDS = ("governorate", "province")
+GOVERNORATE = r"(?:" + "|".join(GOVERNORATE_WORDS) + r")"
+#: Nouns naming a kind of place before its name: "the town of X", "the area known as 55".
+PLACE_NOUN = r"(?:villages?|towns?|cit(?:y|ies)|areas?|regions?|base|camp)"
+#: Parts named relative to a direction: "villages north of X", "positions to the east of X".
+_PARTS = r"(?:region|area|areas|villages?|towns?|positions?|parts?)"
+_THE = r"(?:the\s+)?"
+#: What joins names in a list: "X, Y and Z", "X as well as Y".
+COORDINATION = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*,\s*as\s+well\s+as\s+)"
+
+#: The words before a relation's anchor, per relation (named groups: ``direction``, ``number``, ``unit``).
+#: :func:`parse` reads a whole phrase with them; the text scanner reads them as left contexts.
+HEAD = {
+    "distance_dir": ABOUT + DISTANCE + r"\s+(?:away\s+)?(?:to\s+the\s+)?(?P<direction>" + DIRECTION + r")\s+of\s+",
+    "distance": ABOUT + DISTANCE + r"\s+(?:away\s+)?" + _DISTANCE_LINK + r"\s+",
+    "between": BETWEEN + r"\s+(?:the\s+(?:towns?|villages?|cities|areas?)\s+of\s+)?",
+    "outskirts": r"(?:on\s+)?" + _THE + OUTSKIRTS + r"\s+of\s+",
+    "countryside": _THE + r"(?:(?P<direction>" + DIRECTION_ADJ + r")\s+)?" + COUNTRYSIDE + r"\s+of\s+",
+    "near": NEAR + r"\s+",
+    "near_border": NEAR + r"\s+(?:the\s+)?(?:borders?|frontier|front\s*lines?|line)\s+(?:with|of)\s+(?:the\s+)?"
+                   r"(?:occupied\s+)?",
+    "direction_of": r"(?:(?:a|an|the)\s+)?(?:" + _PARTS + r"\s+)?(?:to\s+the\s+)?(?P<direction>" + DIRECTION
+                    + r")\s+of\s+",
+    "governorate": _THE + r"(?:(?:" + DIRECTION_ADJ + r")\s+)?" + GOVERNORATE + r"\s+of\s+",
+    "part_of": _THE + r"(?P<direction>" + DIRECTION_ADJ + r")\s+(?:part\s+of\s+)?",
+}
+#: The words after a relation's anchor ("Homs' outskirts", "Idlib's southern countryside", "Homs province").
+TAIL = {
+    "outskirts_post": r"(?:'s|’s|'|’)?\s+outskirts",
+    "countryside_post": r"(?:'s|’s|'|’)?\s+(?:(?P<direction2>" + DIRECTION_ADJ + r")\s+)?countryside",
+    "governorate": r"\s+" + GOVERNORATE,
+}
 _LEAD = r"^(?:in|at|to|from|on|into|toward|towards|within|inside)?\s*(?:the\s+)?"
+_ANCHOR = r"(?P<anchor>.+)$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +82,24 @@ def _km(number: str, unit: str) -> float:
     return value * 1.609344 if unit.lower().startswith("mi") else value
 
 
+#: Whole phrases, tried in order; each is a relation's head (or tail) around its anchor.
 _PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) for kind, rx in [
-    ("distance_dir", _LEAD + _ABOUT + _NUM + r"\s*-?\s*" + _UNIT + r"\s+(?:away\s+)?(?:to\s+the\s+)?(" + DIRECTION + r")\s+of\s+(.+)$"),
-    ("distance", _LEAD + _ABOUT + _NUM + r"\s*-?\s*" + _UNIT + r"\s+(?:away\s+)?(?:from|of|off|outside)\s+(.+)$"),
-    ("between", _LEAD + r"(?:area\s+|region\s+|road\s+)?(?:between|connecting)\s+(?:the\s+(?:towns?|villages?|cities)\s+of\s+)?(.+?)\s+and\s+(.+)$"),
-    ("outskirts", _LEAD + r"(?:outskirts|edges?|periphery)\s+of\s+(.+)$"),
-    ("outskirts_post", _LEAD + r"(.+?)(?:'s|’s|')?\s+outskirts$"),
-    ("countryside", _LEAD + r"(?:(" + DIRECTION_ADJ + r")\s+)?(?:countryside|countrysides|rural\s+areas?|rif|reef)\s+of\s+(.+)$"),
-    ("countryside_post", _LEAD + r"(?:(" + DIRECTION_ADJ + r")\s+)?(.+?)(?:'s|’s|')?\s+(?:(" + DIRECTION_ADJ + r")\s+)?countryside$"),
-    ("near", _LEAD + r"(?:near|nearby|close\s+to|next\s+to|in\s+the\s+vicinity\s+of|(?:the\s+)?vicinity\s+of|around|by)\s+(.+)$"),
-    ("direction_of", _LEAD + r"(?:(?:a|an)\s+)?(?:region|area|areas|villages?|positions?|parts?)?\s*(?:to\s+the\s+)?(" + DIRECTION + r")\s+of\s+(.+)$"),
-    ("part_of", _LEAD + r"(" + DIRECTION_ADJ + r")\s+(?:part\s+of\s+)?(.+)$"),
-    ("possessive", r"^(?:the\s+)?(.+?)(?:'s|’s|'|’)\s+(.+)$"),
+    ("distance_dir", _LEAD + HEAD["distance_dir"] + _ANCHOR),
+    ("distance", _LEAD + HEAD["distance"] + _ANCHOR),
+    ("between", _LEAD + r"(?:area\s+|region\s+|road\s+)?" + HEAD["between"] + r"(?P<anchor>.+?)\s+and\s+(?P<anchor2>.+)$"),
+    ("outskirts", _LEAD + HEAD["outskirts"] + _ANCHOR),
+    ("outskirts_post", _LEAD + r"(?P<anchor>.+?)" + TAIL["outskirts_post"] + "$"),
+    ("countryside", _LEAD + HEAD["countryside"] + _ANCHOR),
+    ("countryside_post", _LEAD + r"(?:(?P<direction>" + DIRECTION_ADJ + r")\s+)?(?P<anchor>.+?)"
+     + TAIL["countryside_post"] + "$"),
+    ("near_border", _LEAD + HEAD["near_border"] + _ANCHOR),
+    ("near", _LEAD + r"(?:" + NEAR + r"|by)\s+" + _ANCHOR),
+    ("direction_of", _LEAD + HEAD["direction_of"] + _ANCHOR),
+    ("part_of", _LEAD + HEAD["part_of"] + _ANCHOR),
+    ("possessive", r"^(?:the\s+)?(?P<anchor2>.+?)(?:'s|’s|'|’)\s+(?P<anchor>.+)$"),
 ]]
+#: Relation kind of each pattern (the ``_dir``/``_post`` variants are spellings of one relation).
+_KIND = {"distance_dir": "distance", "near_border": "near", "outskirts_post": "outskirts", "countryside_post": "countryside"}
 
 _GENERIC_PRE = re.compile(r"^(?:(?:in|at|to|from|on|into|near)\s+)?(?:the\s+)?(?:(?:village|town|city|area|region|vicinity|"
                           r"district|villages|towns|areas)\s+of\s+)?", re.IGNORECASE)
@@ -94,27 +141,15 @@ def parse(text: str) -> Relation | None:
     t = " ".join(text.strip().strip(".,;:").split())
     for kind, rx in _PATTERNS:
         m = rx.match(t)
-        if not m:
-            continue
-        g = m.groups()
-        if kind == "distance_dir":
-            return Relation("distance", (g[3],), _km(g[0], g[1]), _direction(g[2]), t)
-        if kind == "distance":
-            return Relation("distance", (g[2],), _km(g[0], g[1]), None, t)
-        if kind == "between":
-            return Relation("between", (g[0], g[1]), phrase=t)
-        if kind in ("outskirts", "outskirts_post"):
-            return Relation("outskirts", (g[0],), phrase=t)
-        if kind == "countryside":
-            return Relation("countryside", (g[1],), direction=_direction(g[0]), phrase=t)
-        if kind == "countryside_post":
-            return Relation("countryside", (g[1],), direction=_direction(g[0] or g[2]), phrase=t)
-        if kind == "near":
-            return Relation("near", (g[0],), phrase=t)
-        if kind == "direction_of":
-            return Relation("direction_of", (g[1],), direction=_direction(g[0]), phrase=t)
-        if kind == "part_of":
-            return Relation("part_of", (g[1],), direction=_direction(g[0]), phrase=t)
-        if kind == "possessive":
-            return Relation("possessive", (g[1], g[0]), phrase=t)
+        if m:
+            return _relation(_KIND.get(kind, kind), m, t)
     return None
+
+
+def _relation(kind: str, m: re.Match, phrase: str) -> Relation:
+    """The Relation of one pattern's match (groups named as in :data:`HEAD` and :data:`TAIL`)."""
+    found = m.groupdict()
+    anchors = (found["anchor"], found["anchor2"]) if found.get("anchor2") else (found["anchor"],)
+    distance = _km(found["number"], found["unit"]) if found.get("number") else None
+    direction = _direction(found.get("direction") or found.get("direction2"))
+    return Relation(kind, anchors, distance, direction, phrase)

@@ -110,6 +110,40 @@ def test_common_words_that_are_place_names_elsewhere_are_not_places(real_gazette
     assert names == {"Tal Abyad"}
 
 
+def test_a_reports_homonyms_are_resolved_with_the_places_named_beside_them(real_gazetteer):
+    """Two made-up village names, each borne by two villages: one pair near al-Bukamal, one far west."""
+    from gazetteer import Gazetteer, Place
+    from geo.core.problems import ProblemLog
+    from geo.store import DataFolder
+
+    bukamal = real_gazetteer["bukamal"]
+
+    def village(pid, name, lat, lon, gov):
+        return Place(id=f"test:{pid}", name=name, feature_type="village", lat=lat, lon=lon, governorate=gov,
+                     country="SY", uncertainty_m=1000, source="test")
+
+    twins = [village("qaryat_east", "Qaryat Nawashiq", bukamal.lat + 0.05, bukamal.lon - 0.08, "SY09"),
+             village("qaryat_west", "Qaryat Nawashiq", 36.1, 37.0, "SY02"),
+             village("mazraat_east", "Mazraat Fawqani", bukamal.lat - 0.06, bukamal.lon - 0.1, "SY09"),
+             village("mazraat_west", "Mazraat Fawqani", 33.5, 36.3, "SY03")]
+    gz = Gazetteer([*real_gazetteer.places, *twins])
+    assert gz.resolve("Qaryat Nawashiq").ambiguous  # alone, the name is a toss-up
+    ing = Ingester(gazetteer=gz, actors=DataFolder(REPO / "data").actors(ProblemLog()), known_reports={})
+    text = ("Iranian-backed militias deployed fighters to Qaryat Nawashiq on Monday. "
+            "They also set up a base in Mazraat Fawqani, a few kilometres from al-Bukamal.")
+    result = ing.ingest_text(text, name="homonyms.txt", source=Source(published=THURSDAY))
+    ids = {m["text"]: m["id"] for m in result.mentions}
+    assert ids["Qaryat Nawashiq"] == "test:qaryat_east" and ids["Mazraat Fawqani"] == "test:mazraat_east"
+
+    # Named alone, nothing says which village is meant: neither is picked silently.
+    with pytest.raises(IngestError, match="names no place"):
+        ing.ingest_text("Iranian-backed militias deployed fighters to Qaryat Nawashiq on Monday.",
+                        name="alone.txt", source=Source(published=THURSDAY))
+    beside_damascus = ing.ingest_text("Militias deployed fighters to Qaryat Nawashiq and to Damascus on Monday.",
+                                      name="two.txt", source=Source(published=THURSDAY))
+    assert not any("test:" in json.dumps(c) for c in beside_damascus.candidates)
+
+
 def test_short_capital_aliases_match_only_in_capitals(ingester):
     caps = ingester.ingest_text("IS fighters shelled the outskirts of Palmyra on Monday.", name="caps.txt",
                                 source=Source(published=THURSDAY))

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from geo.ingest.text import Tokens, tokenize
+from gazetteer import Tokens, tokenize
 
 #: Demonym → the country alias it stands for (looked up in the registry, never assumed).
 DEMONYMS = {"russian": "Russia", "iranian": "Iran", "turkish": "Turkey", "israeli": "Israel",

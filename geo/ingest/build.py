@@ -18,13 +18,15 @@ from datetime import date, timedelta
 from typing import Any
 
 import shapely
+from gazetteer import Tokens
+from gazetteer.phrases import COORDINATION
 
 from geo.ingest.actors import ActorFinder, ActorHit, assign_roles
 from geo.ingest.dates import DateSpan, find_dates
 from geo.ingest.kinds import Cue, find_cues
 from geo.ingest.places import Mention, PlaceFinder
-from geo.ingest.text import Layout, Tokens
-from geo.core.validate import _range_precision
+from geo.ingest.text import Layout
+from geo.core.model import range_precision
 from geo.core.evidence import span_sha256
 
 #: How many sentences back a sentence may borrow a place, actors or a date from.
@@ -47,7 +49,7 @@ _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 _TO = re.compile(r"\b(?:to|into|toward|towards|reached|reach|reaching)\s+(?:the\s+)?"
                  r"(?:new\s+positions\s+in\s+(?:the\s+)?)?$",
                  re.I)
-_COORD = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?$")
+_COORD = re.compile(r"^" + COORDINATION + r"(?:the\s+)?$")
 _KIND_LABEL = {
     "facility": "Facility", "deployment": "Deployment", "movement": "Movement", "strike": "Strike",
     "operation": "Operation", "statement": "Statement",
@@ -125,13 +127,15 @@ def sentence_facts(text: str, layout: Layout, toks: Tokens, places: PlaceFinder,
                    published: date | None) -> list[Facts]:
     """Facts of every sentence that may hold reporting (body and title)."""
     out = []
+    read = [s for s in layout.sentences if s.zone in ("body", "title")]
+    report = places.read_report(text, [(s.start, s.end) for s in read])
     for i, s in enumerate(layout.sentences):
         if s.zone not in ("body", "title"):
             continue
         lo, hi = toks.index_at(s.start), toks.index_at(s.end)
         hits = actors.hits(text, toks, lo, hi)
         assign_roles(text, hits, s.start, s.end)
-        mentions = places.mentions(text, toks, s.start, s.end, sentence=i, datelines=layout.datelines,
+        mentions = places.mentions(text, s.start, s.end, report=report, sentence=i, datelines=layout.datelines,
                                    actor_spans=[(h.start, h.end) for h in hits])
         for m in mentions:  # "Moscow announced", "with Iran, Hezbollah, Syria and Iraq": the state acts
             if m.role == "actor" and not any(h.start < m.end and m.start < h.end for h in hits):
@@ -446,7 +450,7 @@ def _dates(d: Draft, published: date | None) -> tuple[dict[str, Any], list[str]]
     start = published - timedelta(days=UNDATED_DAYS - 1)
     notes.append(f"the text does not date this claim: assumed within the {UNDATED_DAYS} days up to publication")
     return {"date_start": start.isoformat(), "date_end": published.isoformat(), "date_text": None,
-            "date_precision": _range_precision(UNDATED_DAYS)}, notes
+            "date_precision": range_precision(UNDATED_DAYS)}, notes
 
 
 def _place_label(m: Mention) -> str:

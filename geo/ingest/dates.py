@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from geo.core.validate import _range_precision  # the validator's own precision rule
+from geo.core.model import range_precision  # the validator's own precision rule
 
 _MONTHS = {name.casefold(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -219,5 +219,5 @@ def find_dates(text: str, start: int, end: int, published: date | None) -> list[
             if published is not None:
                 d1 = min(d1, published)
                 d0 = min(d0, d1)
-            out.append(DateSpan(s, e, phrase, d0, d1, _range_precision((d1 - d0).days + 1), note))
+            out.append(DateSpan(s, e, phrase, d0, d1, range_precision((d1 - d0).days + 1), note))
     return sorted(out, key=lambda d: d.start)

@@ -26,6 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from gazetteer import tokenize
+
 from geo.core.gazetteer_access import Gazetteer, get_gazetteer
 from geo.core.model import Actor
 from geo.core.problems import ProblemLog
@@ -33,7 +35,7 @@ from geo.errors import GeoError
 from geo.ingest.actors import ActorFinder
 from geo.ingest.build import drafts_of, merge, sentence_facts, to_record
 from geo.ingest.places import Mention, PlaceFinder
-from geo.ingest.text import ReportTextError, decode_report, layout, tokenize
+from geo.ingest.text import ReportTextError, decode_report, layout
 from geo.review import load_queue
 from geo.store.folder import DataFolder
 

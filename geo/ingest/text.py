@@ -9,7 +9,6 @@ Only ``body`` sentences become candidate records; the others are kept so a reade
 """
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -211,7 +210,28 @@ def _comment_score(para: str) -> int:
 
 
 def layout(text: str) -> Layout:
-    """Zone every sentence of ``text`` (see module docstring)."""
+    """Zone every sentence of ``text`` (see module docstring): paragraphs, then the headline, page
+    furniture and disclaimers, readers' comments, and finally sentences with duplicates marked."""
+    paras = _paragraphs(text)
+    zones: list[Zone] = ["body"] * len(paras)
+    _mark_headline(text, paras, zones)
+    comments_at = _comments_header(text, paras, zones)
+    datelines, unverified = _mark_furniture(text, paras[:len(paras) if comments_at is None else comments_at], zones)
+    if comments_at is None:
+        comments_at = _comments_by_tone(text, paras, zones)
+    if comments_at is not None:
+        zones[comments_at:] = ["comment"] * (len(paras) - comments_at)
+    return Layout(
+        text=text,
+        sentences=tuple(_sentences(text, paras, zones)),
+        unverified=unverified,
+        comments_start=paras[comments_at][0] if comments_at is not None else None,
+        datelines=tuple(datelines),
+    )
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each non-blank paragraph, surrounding whitespace trimmed."""
     paras = []
     for m in _PARAGRAPH.finditer(text):
         s, e = m.start(), m.end()
@@ -221,38 +241,45 @@ def layout(text: str) -> Layout:
             e -= 1
         if e > s:
             paras.append((s, e))
-    zones: list[str] = ["body"] * len(paras)
-    datelines: list[tuple[int, int]] = []
-    unverified = False
+    return paras
 
-    def furniture(line: str) -> str | None:
-        if _BOILERPLATE.match(line) or _FORM_FIELD.match(line):
-            return "boilerplate"
-        if _CAPTION.search(line) and len(line) < 300:
-            return "caption"
-        return None
 
-    # Leading headline lines: short, no closing punctuation, before the first real sentence.
+def _furniture(line: str) -> Zone | None:
+    """Page furniture a line is (share buttons, form fields, photo captions), if any."""
+    if _BOILERPLATE.match(line) or _FORM_FIELD.match(line):
+        return "boilerplate"
+    if _CAPTION.search(line) and len(line) < 300:
+        return "caption"
+    return None
+
+
+def _mark_headline(text: str, paras: list[tuple[int, int]], zones: list[Zone]) -> None:
+    """Leading headline lines: short, no closing punctuation, before the first real sentence."""
     for i, (s, e) in enumerate(paras[:3]):
         line = text[s:e]
-        if furniture(line) is None and _looks_like_title(line) and len(paras) > i + 1:
+        if _furniture(line) is None and _looks_like_title(line) and len(paras) > i + 1:
             zones[i] = "title"
         else:
             break
 
-    # Readers' comments, from an explicit header ("3 Comments", "Leave a reply") to the end.
-    comments_at: int | None = None
-    for i, (s, e) in enumerate(paras):
-        if zones[i] == "body" and _COMMENT_HEADER.match(text[s:e].strip()):
-            comments_at = i
-            break
-    last = comments_at if comments_at is not None else len(paras)
 
-    for i, (s, e) in enumerate(paras[:last]):
+def _comments_header(text: str, paras: list[tuple[int, int]], zones: list[Zone]) -> int | None:
+    """The paragraph of an explicit comments header ("3 Comments", "Leave a reply"), if any."""
+    return next((i for i, (s, e) in enumerate(paras)
+                 if zones[i] == "body" and _COMMENT_HEADER.match(text[s:e].strip())), None)
+
+
+def _mark_furniture(text: str, paras: list[tuple[int, int]], zones: list[Zone]
+                    ) -> tuple[list[tuple[int, int]], bool]:
+    """Zone furniture, disclaimers and subheadings; return the datelines and whether the page says
+    the story is unverified."""
+    datelines: list[tuple[int, int]] = []
+    unverified = False
+    for i, (s, e) in enumerate(paras):
         line = text[s:e].strip()
         if zones[i] != "body":
             continue
-        kind = furniture(line)
+        kind = _furniture(line)
         if kind is not None:
             zones[i] = kind
         elif _DISCLAIMER.search(line) and not _DATELINE.match(line):
@@ -263,26 +290,28 @@ def layout(text: str) -> Layout:
         m = _DATELINE.match(text, s, e) if zones[i] == "body" else None
         if m:
             datelines.append((m.start(1), m.start(1) + len(m.group(1).rstrip())))
+    return datelines, unverified
 
-    # Without a header: from the first opinionated paragraph after the article's start, when at
-    # least half of what follows reads like comments too.
-    if comments_at is None:
-        scores = [_comment_score(text[s:e]) if zones[i] == "body" else 0 for i, (s, e) in enumerate(paras)]
-        body_seen = 0
-        for i, score in enumerate(scores):
-            if zones[i] != "body":
-                continue
-            if score >= 2 and body_seen >= 2:
-                tail = [j for j in range(i, len(paras)) if zones[j] == "body"]
-                opinionated = sum(1 for j in tail if scores[j] >= 1)
-                if opinionated * 2 >= len(tail):
-                    comments_at = i
-                    break
-            body_seen += 1
-    if comments_at is not None:
-        for j in range(comments_at, len(paras)):
-            zones[j] = "comment"
 
+def _comments_by_tone(text: str, paras: list[tuple[int, int]], zones: list[Zone]) -> int | None:
+    """Without a header: the first opinionated paragraph after the article's start, when at least
+    half of what follows reads like comments too."""
+    scores = [_comment_score(text[s:e]) if zones[i] == "body" else 0 for i, (s, e) in enumerate(paras)]
+    body_seen = 0
+    for i, score in enumerate(scores):
+        if zones[i] != "body":
+            continue
+        if score >= 2 and body_seen >= 2:
+            tail = [j for j in range(i, len(paras)) if zones[j] == "body"]
+            if sum(1 for j in tail if scores[j] >= 1) * 2 >= len(tail):
+                return i
+        body_seen += 1
+    return None
+
+
+def _sentences(text: str, paras: list[tuple[int, int]], zones: list[Zone]) -> list[Sentence]:
+    """Each paragraph's sentences in its zone; a repeated paragraph or sentence is a duplicate
+    (near-verbatim long sentences too: pages repeat themselves with small edits)."""
     sentences: list[Sentence] = []
     seen_paras: set[str] = set()
     seen_sents: list[str] = []
@@ -308,48 +337,4 @@ def layout(text: str) -> Layout:
                     seen_set.add(skey)
                     seen_sents.append(skey)
             sentences.append(Sentence(ss, se, i, szone))
-    return Layout(
-        text=text,
-        sentences=tuple(sentences),
-        unverified=unverified,
-        comments_start=paras[comments_at][0] if comments_at is not None else None,
-        datelines=tuple(datelines),
-    )
-
-
-# --- tokens ------------------------------------------------------------------------------------
-#: A word: letters/digits (Arabic short vowels included) with apostrophes inside ("Ma'arrat").
-_TOKEN = re.compile(r"(?:[^\W_]|[\u064B-\u065F\u0670])+(?:['’ʼʿ`](?:[^\W_]|[\u064B-\u065F\u0670])+)*")
-_POSSESSIVE = ("'s", "’s", "ʼs")
-
-
-@dataclass(frozen=True, slots=True)
-class Tokens:
-    """Word tokens of a text as parallel lists (cheap to build, cheap to slide over)."""
-
-    starts: list[int]
-    ends: list[int]
-    words: list[str]
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-    def index_at(self, offset: int) -> int:
-        """Index of the first token starting at or after ``offset``."""
-        return bisect.bisect_left(self.starts, offset)
-
-
-def tokenize(text: str) -> Tokens:
-    """Word tokens with character offsets; a possessive "'s" is cut off its word ("Hama's" → "Hama")."""
-    starts: list[int] = []
-    ends: list[int] = []
-    words: list[str] = []
-    for m in _TOKEN.finditer(text):
-        s, e, w = m.start(), m.end(), m.group()
-        if len(w) > 3 and w.endswith(_POSSESSIVE):
-            e -= 2
-            w = w[:-2]
-        starts.append(s)
-        ends.append(e)
-        words.append(w)
-    return Tokens(starts, ends, words)
+    return sentences
