@@ -9,6 +9,7 @@ list objects taken from a small pool: treat them as read-only.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -134,7 +135,118 @@ def synthetic_frame(n: int, *, seed: int = 0, area_share: float = 0.35) -> gpd.G
         "evidence_sha256": np.char.zfill(ev_start.astype(str), 64),
         "confidence": np.round(rng.uniform(0.05, 0.95, n), 2),
         "notes": np.where(rng.random(n) < 0.2, "Single source; treat with care.", None),
+        "fatalities": np.full(n, None),
+        "source_event": np.full(n, None),
     }
     frame = conform(data, geometry)
     fill_representative_points(frame)
     return frame
+
+
+# --- a whole data folder ----------------------------------------------------------------------------
+#: Feature types a synthetic record may be placed at (Syrian places of the gazetteer).
+_POINT_TYPES = frozenset({"city", "town", "village", "airbase", "base", "crossing", "oil_field", "gas_field", "camp"})
+_DIRECTIONS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
+_SIDES = ("eastern", "western", "northern", "southern")
+#: Records per event file (a real folder holds several files; one changed file is one small rewrite).
+_RECORDS_PER_FILE = 10_000
+_REPORTS = 200
+
+
+def _place_fields(rng: np.random.Generator, kind: str, points: list[Any], inland: list[Any],
+                  governorates: list[Any]) -> dict[str, Any]:
+    """The place of one synthetic record, as an analyst writes it: an id, a relative phrase, a route.
+    Distances are taken from ``inland`` places only, so no footprint falls outside Syria."""
+    a, b = (points[i] for i in rng.choice(len(points), 2, replace=False))
+    if kind == "movement":
+        return {"place": [a.id, b.id], "route": [a.id, b.id], "place_text": f"from {a.name} to {b.name}"}
+    roll = rng.random()
+    if roll < 0.5:
+        return {"place": a.id, "place_text": a.name}
+    if roll < 0.7:
+        return {"place": f"near {a.id}", "place_text": f"near {a.name}"}
+    if roll < 0.8:
+        a = inland[int(rng.integers(len(inland)))]
+        km = int(rng.integers(1, 10)) * 5
+        direction = _DIRECTIONS[int(rng.integers(len(_DIRECTIONS)))]
+        return {"place": f"{km} km {direction} of {a.id}", "place_text": f"{km} km {direction} of {a.name}"}
+    g = governorates[int(rng.integers(len(governorates)))]
+    if roll < 0.9:
+        side = _SIDES[int(rng.integers(len(_SIDES)))]
+        return {"place": f"{side} countryside of {g.name}", "place_text": f"the {side} countryside of {g.name}"}
+    if roll < 0.98:
+        return {"place": g.id, "place_text": f"{g.name} governorate"}
+    return {"place": "syria", "place_text": "Syria"}
+
+
+def _dates(rng: np.random.Generator, today: np.datetime64) -> dict[str, Any]:
+    """An honest window: its precision is the finest its length supports."""
+    span = int(rng.choice([1, 1, 1, 2, 5, 7, 20, 31, 90, 365]))
+    last_start = (today - _EPOCH).astype(int) - span
+    start = _EPOCH + np.timedelta64(int(rng.integers(0, last_start)), "D")
+    end = start + np.timedelta64(span - 1, "D")
+    from geo.core.model import range_precision
+
+    out = {"date_start": str(start), "date_precision": range_precision(span)}
+    if span > 1:
+        out["date_end"] = str(end)
+    return out
+
+
+def write_data_folder(out: Any, *, rows: int, seed: int = 0, gazetteer: Any = None,
+                      actors_file: Any = None) -> int:
+    """Write a *valid* data folder of ``rows`` synthetic records to ``out``; returns the records written.
+
+    Records are placed the way analysts write places (gazetteer ids, "near X", "N km north of X",
+    "the eastern countryside of G", governorates, routes between two places), all inside Syria, so
+    loading it goes through the same resolution and validation as real data.  Actors are the
+    project's registry (``actors_file``, default ``data/actors.yaml``); reports are a synthetic
+    registry (no texts: no evidence spans).
+    """
+    import shutil
+    from pathlib import Path
+
+    import yaml
+
+    from geo import settings
+    from geo.core.gazetteer_access import get_gazetteer
+    from geo.store.folder import DataFolder
+
+    gz = gazetteer if gazetteer is not None else get_gazetteer()
+    folder = DataFolder(Path(out))
+    folder.events_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(actors_file or settings.DATA_DIR / settings.ACTORS_FILE, folder.actors_path)
+    actor_ids = [e["id"] for e in yaml.safe_load(folder.actors_path.read_text(encoding="utf-8"))]
+    points = sorted((p for p in gz.places if p.country == "SY" and p.feature_type in _POINT_TYPES
+                     and p.governorate), key=lambda p: p.id)
+    governorates = sorted((p for p in gz.places if p.feature_type == "governorate"), key=lambda p: p.id)
+    syria = gz.get("syria")
+    border = syria.geometry.boundary if syria is not None and syria.geometry is not None else None
+    inland = [p for p in points if border is None or border.distance(shapely.Point(p.lon, p.lat)) > 0.6] or points
+    rng = np.random.default_rng(seed)
+    today = np.datetime64("2024-12-01")
+    reports = [{"id": f"syn{i:03d}", "title": f"Synthetic report {i}", "outlet": _OUTLETS[i % len(_OUTLETS)],
+                "published": str(_EPOCH + np.timedelta64(int(rng.integers(0, 4_900)), "D")), "language": "en",
+                "caveat": _CAVEATS[i % len(_CAVEATS)]} for i in range(_REPORTS)]
+    folder.commit({folder.relative(folder.reports_path): yaml.safe_dump(reports, sort_keys=False, allow_unicode=True)})
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    kinds = rng.choice(np.array(KINDS, dtype=object), size=rows, p=[0.2, 0.2, 0.1, 0.25, 0.15, 0.1])
+    for first in range(0, rows, _RECORDS_PER_FILE):
+        records = []
+        for i in range(first, min(rows, first + _RECORDS_PER_FILE)):
+            kind = str(kinds[i])
+            n_actors = 1 + int(rng.random() < 0.3)
+            rec: dict[str, Any] = {
+                "id": f"syn-{i:07d}", "kind": kind, "subtype": SUBTYPES[kind][int(rng.integers(len(SUBTYPES[kind])))],
+                "title": f"Synthetic {kind} #{i}", "summary": _SUMMARIES[i % len(_SUMMARIES)],
+                "actors": [actor_ids[j] for j in rng.choice(len(actor_ids), n_actors, replace=False)],
+                **_place_fields(rng, kind, points, inland, governorates), **_dates(rng, today),
+                "sources": [{"report": reports[int(rng.integers(_REPORTS))]["id"]}],
+                "confidence": round(float(rng.uniform(0.05, 0.95)), 2),
+            }
+            if kind == "facility":
+                rec["status"] = STATUSES[int(rng.integers(len(STATUSES)))]
+            records.append(rec)
+        text = yaml.dump(records, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120)
+        folder.commit({folder.relative(folder.events_dir / f"synthetic-{first // _RECORDS_PER_FILE:03d}.yaml"): text})
+    return rows

@@ -16,7 +16,7 @@ EVENTS = "events/fixture.yaml"
 def copy_data(tmp_path: Path) -> Path:
     """A private copy of the fixture data folder (``<tmp>/data``), safe to edit."""
     target = tmp_path / "data"
-    shutil.copytree(DATA, target)
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("local"))  # no caches of other tests
     return target
 
 

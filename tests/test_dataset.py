@@ -11,13 +11,14 @@ import pytest
 import shapely
 
 from _geo_fakes import SYRIA_OUTLINE
-from _geo_helpers import DATA, DELETE, REPORTS, copy_data, edit_record
+from _geo_helpers import DATA, DELETE, REPORTS, copy_data, edit_record, read_events, write_yaml
 from gazetteer import geodesy
 from geo import settings
 from geo.core.frame import FRAME_COLUMNS
 from geo.store import DataFolder, load_dataset
 from geo.core.evidence import span_sha256
 from geo.outputs.symbology import display_geometries
+from geo.errors import DatasetError
 from geo.core.model import KIND_LAYERS, KINDS, date_prec_from_days
 
 TODAY = date(2026, 1, 1)
@@ -304,3 +305,51 @@ def test_each_place_text_is_resolved_once_per_gazetteer(fake_gazetteer, tmp_path
     edit_record(data, "fx-strike-tanf", place="Abu Kamal")  # a changed place text is resolved anew
     load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
     assert fake_gazetteer.calls[len(asked):] == [("Abu Kamal", None)]
+
+
+def test_unchanged_event_files_are_not_validated_again(fake_gazetteer, tmp_path, monkeypatch):
+    """With a versioned gazetteer, a reload reuses each unchanged file's validated records."""
+    from geo.store import loading
+
+    data = copy_data(tmp_path)
+    extra = dict(read_events(data)[0], id="fx-extra-copy")  # a second event file
+    write_yaml(data / "events" / "zz-extra.yaml", [extra])
+    fake_gazetteer.version = "fake-1"
+    parsed: list[str] = []
+    real_parse = loading.parse_record
+    monkeypatch.setattr(loading, "parse_record",
+                        lambda raw, *a, **k: (parsed.append(raw.get("id")), real_parse(raw, *a, **k))[1])
+    first = load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    assert sorted(parsed) == sorted(r.id for r in first.records)
+    kept = sorted((data / "local" / "cache" / "records").glob("*.pickle"))
+    assert len(kept) == len(DataFolder(data).event_files())
+    assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in kept)
+
+    parsed.clear()
+    again = load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    assert parsed == []  # nothing parsed or resolved again
+    assert again.frame.drop(columns="geometry").equals(first.frame.drop(columns="geometry"))
+    same = again.frame.geometry.geom_equals_exact(first.frame.geometry, 1e-12)
+    assert (same | (again.frame.geometry.isna() & first.frame.geometry.isna())).all()
+
+    edit_record(data, "fx-strike-tanf", title="Drone attack at al-Tanf (edited)")
+    same_file = {r.id for r in first.records} - {"fx-extra-copy"}
+    third = load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    assert set(parsed) == same_file  # only the edited file was validated again
+    assert third.frame.set_index("id").loc["fx-strike-tanf", "title"] == "Drone attack at al-Tanf (edited)"
+    assert len(list((data / "local" / "cache" / "records").glob("*.pickle"))) == len(kept)  # the old entry pruned
+
+    fake_gazetteer.version = "fake-2"  # another gazetteer: every file is placed again
+    parsed.clear()
+    load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    assert sorted(parsed) == sorted(r.id for r in first.records)
+
+
+def test_a_file_with_problems_is_never_cached(fake_gazetteer, tmp_path):
+    data = copy_data(tmp_path)
+    fake_gazetteer.version = "fake-1"
+    edit_record(data, "fx-strike-tanf", kind="parade")
+    for _ in range(2):  # the problem is listed on every load, not only the first
+        with pytest.raises(DatasetError, match="fx-strike-tanf: kind"):
+            load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS], today=TODAY)
+    assert not list((data / "local" / "cache" / "records").glob("*.pickle"))

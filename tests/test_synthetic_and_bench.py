@@ -62,3 +62,28 @@ def test_export_benchmark_prints_bench_lines():
     lines = dict(re.findall(r"^BENCH (\S+) ([0-9.]+)$", result.stdout, flags=re.M))
     assert set(lines) == {"export.geojson_3k_s", "export.geopandas_3k_s", "export.speedup_vs_geopandas"}
     assert all(float(v) > 0 for v in lines.values())
+
+
+def test_synthetic_data_folder_is_valid_and_inside_syria(tmp_path, real_gazetteer):
+    """``python -m geo synthetic`` writes a folder that loads through the same path as real data."""
+    out = tmp_path / "big"
+    done = subprocess.run([sys.executable, "-m", "geo", "synthetic", "--rows", "600", "--out", str(out), "--seed", "3"],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    ds = load_dataset(out, gazetteer=real_gazetteer, reports_dirs=[])  # raises on any problem
+    frame = ds.frame
+    assert len(frame) == 600 and set(frame["kind"]) == set(KINDS)
+    import shapely
+
+    from geo import settings
+
+    lon, lat = frame["longitude"].to_numpy(), frame["latitude"].to_numpy()
+    assert shapely.contains_xy(shapely.box(*settings.SYRIA_EXTENT), lon, lat).all()
+    # The country outline is coarse (27 vertices): the coast and border towns lie just outside it.
+    inside = shapely.contains_xy(real_gazetteer.get("syria").geometry.buffer(0.1), lon, lat)
+    assert inside.mean() >= 0.97, frame.loc[~inside, ["id", "place_query"]]
+    assert set(frame["geo_precision"].dropna()) >= {1, 2, 3}  # pins, near-places and regions
+    assert frame["date_precision"].nunique() >= 3
+    again = subprocess.run([sys.executable, "-m", "geo", "synthetic", "--rows", "10", "--out", str(out)],
+                           cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1 and "already holds a data folder" in again.stderr

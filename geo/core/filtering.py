@@ -51,6 +51,13 @@ def _timestamp(value: DateLike, name: str, *, last: bool = False) -> pd.Timestam
     return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
 
 
+def as_day(value: DateLike, name: str = "date", *, last: bool = False) -> date | None:
+    """The one reading of a user's date (``YYYY-MM-DD``/``YYYY-MM``/``YYYY``, a date, a timestamp):
+    its first day, or its last when ``last``; ``None`` when not given.  Raises :class:`FilterError`."""
+    ts = _timestamp(value, name, last=last)
+    return None if ts is None else ts.date()
+
+
 def _as_set(values: str | Iterable[Any] | None, *, split: bool = True) -> list[str] | None:
     """A list of non-empty strings; a string is comma-split when ``split`` (ids never hold commas)."""
     if values is None:

@@ -220,10 +220,23 @@ def unsupported_precision(explicit: dict[str, Any], supported: tuple[int | None,
     return out
 
 
+#: Equivalent radii of footprints already measured, by object (a footprint is shared by every record
+#: naming the same place, so its geodesic area is computed once, not once per record).
+_RADII: dict[int, tuple[Any, float]] = {}
+_RADII_MAX = 200_000
+
+
 def min_uncertainty_m(geom: Any, located: Located | None = None) -> float:
     """Smallest honest ``uncertainty_m`` of a footprint: an area's equivalent radius, else the place's."""
     if geom.geom_type in _POLYGONAL:
-        return geodesy.equivalent_radius_m(geom)
+        known = _RADII.get(id(geom))
+        if known is not None and known[0] is geom:
+            return known[1]
+        radius = geodesy.equivalent_radius_m(geom)
+        if len(_RADII) >= _RADII_MAX:
+            _RADII.clear()
+        _RADII[id(geom)] = (geom, radius)  # the reference keeps the id from being reused
+        return radius
     return float(located.uncertainty_m or 0.0) if located is not None else 0.0
 
 

@@ -75,3 +75,13 @@ def write_text_atomic(path: Path, text: str) -> None:
         temp = st.temp_for(path)
         with open(temp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write one binary file atomically (its folder is created; readable by others, mode 0644)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with staged() as st:
+        temp = st.temp_for(path)
+        temp.write_bytes(data)
+        os.chmod(temp, 0o644)

@@ -71,6 +71,11 @@ class DataFolder:
         return self.root / settings.LOCK_FILE
 
     @property
+    def cache_dir(self) -> Path:
+        """Rebuildable files derived from the folder (never tracked; safe to delete)."""
+        return self.root / "local" / "cache"
+
+    @property
     def stored_reports_dir(self) -> Path:
         """Where ingested report texts are kept: ``$DESERT_ATLAS_REPORTS``'s first folder, else
         ``<data>/local/reports`` (for the default folder, :func:`geo.settings.reports_dirs`'s first)."""

@@ -17,6 +17,7 @@ from geo.core.problems import ProblemLog
 from geo.core.registry import load_report_texts
 from geo.core.validate import LoadContext, parse_record
 from geo.store.folder import DataFolder
+from geo.store.record_cache import RecordCache
 
 
 def load_dataset(data_dir: Path | str | None = None, *, gazetteer: Gazetteer | None = None,
@@ -36,14 +37,15 @@ def load_dataset(data_dir: Path | str | None = None, *, gazetteer: Gazetteer | N
     texts = load_report_texts(reports, folder.label(folder.reports_path), log,
                               settings.reports_dirs() if reports_dirs is None else list(reports_dirs))
     gz = gazetteer if gazetteer is not None else get_gazetteer()
-    ctx = LoadContext(actors, reports, texts, PlaceResolver(gz), today or date.today())
+    today = today or date.today()
+    ctx = LoadContext(actors, reports, texts, PlaceResolver(gz), today)
+    cache = RecordCache.for_load(folder, gazetteer_version=getattr(gz, "version", None),
+                                 registries=(folder.actors_path, folder.reports_path), texts=texts, today=today)
     records: list[Record] = []
     for path in folder.event_files():
-        label = folder.label(path)
-        for index, raw in enumerate(folder.read_list(path, log), start=1):
-            record = parse_record(raw, index, label, ctx, log)
-            if record is not None:
-                records.append(record)
+        records.extend(_file_records(folder, path, ctx, log, cache))
+    if cache is not None and not log.problems:
+        cache.prune(cache.path_for(path.read_bytes()) for path in folder.event_files())
     log.raise_if_any()
 
     referenced = dict.fromkeys(pid for r in records for pid in r.place_refs)
@@ -57,3 +59,25 @@ def load_dataset(data_dir: Path | str | None = None, *, gazetteer: Gazetteer | N
         places=places_frame(used),
         data_dir=folder.root,
     )
+
+
+def _file_records(folder: DataFolder, path: Path, ctx: LoadContext, log: ProblemLog,
+                  cache: RecordCache | None) -> list[Record]:
+    """One event file's records: from the cache when its bytes were validated before in this
+    context, else parsed and validated (and kept when the file has no problem)."""
+    label = folder.label(path)
+    data = path.read_bytes() if cache is not None else b""
+    cached = cache.get(data) if cache is not None else None
+    if cached is not None:
+        for record in cached:  # ids must stay unique across files, cached or not
+            if record.id in ctx.seen_ids:
+                log.add(label, record.id, "id", f"duplicate id (first used in {ctx.seen_ids[record.id]})")
+            else:
+                ctx.seen_ids[record.id] = label
+        return cached
+    before = len(log.problems)
+    records = [record for index, raw in enumerate(folder.read_list(path, log), start=1)
+               if (record := parse_record(raw, index, label, ctx, log)) is not None]
+    if cache is not None and len(log.problems) == before:
+        cache.put(data, records)
+    return records

@@ -94,16 +94,6 @@ def _check_size(width: int, dpi: int) -> tuple[int, int]:
     return w, d
 
 
-def _day(value: Any) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise RenderError(f"not a date: {value!r}") from exc
-    return None if pd.isna(ts) else ts.date()
-
-
 def describe_filters(*, actors: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
                      actor_names: Mapping[str, str] | None = None) -> str:
     """The caption's description of actor / kind filters (what the CLI was asked for)."""
@@ -211,11 +201,11 @@ def render_figure(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from geo.core.filtering import filter_records
+    from geo.core.filtering import as_day, filter_records
 
     width, dpi = _check_size(width, dpi)
     box_ll = parse_bbox(bbox) if bbox is not None else DEFAULT_BBOX
-    d_start, d_end = _day(start), _day(end)
+    d_start, d_end = as_day(start, "start"), as_day(end, "end", last=True)
     if d_start and d_end and d_end < d_start:
         raise RenderError(f"end {d_end} is before start {d_start}")
     df = filter_records(frame, start=d_start, end=d_end).reset_index(drop=True)
