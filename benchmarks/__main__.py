@@ -15,6 +15,8 @@ def available() -> list[str]:
 
 def main(argv: list[str]) -> int:
     names = available()
+    if argv:
+        argv = [argv[0].replace("-", "_"), *argv[1:]]  # dashboard-browser runs dashboard_browser.py
     if not argv or argv[0] not in names:
         given = f"unknown benchmark {argv[0]!r}; " if argv else ""
         print(f"python -m benchmarks: error: {given}choose one of: {', '.join(names)}", file=sys.stderr)
