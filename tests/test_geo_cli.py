@@ -113,6 +113,10 @@ def test_evidence_helper_unknown_phrase(capsys):
         (["export", "--format", "csv"], "the following arguments are required: --out"),
         (["export", "--out", "x", "--data-dir", "/no/such/dir"], "not a folder: /no/such/dir"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["export", "--out", "", "--format", "csv"], "an empty path"),  # would write into the current folder
+        (["ingest", "x.txt", "--published", "0001-01-01"], "not a plausible publication day"),
+        (["ingest", "x.txt", "--published", "2999-01-01"], "not a plausible publication day"),
+        (["ingest", "x.txt", "--url", "javascript:alert(1)"], "not an http(s) URL"),
     ],
 )
 def test_bad_arguments_one_line_exit_2(args, needle):
@@ -127,3 +131,28 @@ def test_module_exports_the_real_seed_data(tmp_path):
     assert result.returncode == 0, result.stderr
     features = sum(len(json.loads(p.read_text())["features"]) for p in tmp_path.glob("*.geojson"))
     assert features > 20
+
+
+def test_a_record_source_url_must_be_http(tmp_path, fake_gazetteer):
+    """A javascript:/data: link on a record would run on a click in a popup or an exported file."""
+    from geo.errors import DatasetError
+    from geo.store import load_dataset
+
+    data = copy_data(tmp_path)
+    edit_record(data, "fx-strike-tanf", sources=[{"report": "fx003", "url": "javascript:alert(1)"}])
+    with pytest.raises(DatasetError, match=r"fx-strike-tanf: sources\[\d\]: not an http\(s\) URL"):
+        load_dataset(data, gazetteer=fake_gazetteer, reports_dirs=[REPORTS])
+
+
+def test_a_report_file_name_never_reaches_outside_the_reports_folders(tmp_path):
+    """A queue or registry entry naming /etc/passwd or ../x is not read as a report text."""
+    from geo.core.evidence import find_report_file
+    from geo.core.model import Report
+
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "secret.txt").write_text("not a report")
+    (tmp_path / "reports" / "ok.txt").write_text("a report")
+    dirs = [tmp_path / "reports"]
+    assert find_report_file(Report(id="r", file="ok.txt"), dirs) == tmp_path / "reports" / "ok.txt"
+    for name in ("/etc/passwd", "../secret.txt", "..", "sub/ok.txt"):
+        assert find_report_file(Report(id="r", file=name), dirs) is None

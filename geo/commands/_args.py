@@ -24,6 +24,37 @@ def end_date(value: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+#: Earliest publication day accepted (older dates are typos, and date arithmetic near year 1 overflows).
+EARLIEST_PUBLISHED = date(1900, 1, 1)
+
+
+def published_day(value: str) -> date:
+    """A publication day ``YYYY-MM-DD``, not before 1900 and not after today."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from exc
+    if not EARLIEST_PUBLISHED <= day <= date.today():
+        raise argparse.ArgumentTypeError(f"{value} is not a plausible publication day "
+                                         f"({EARLIEST_PUBLISHED.isoformat()} to today)")
+    return day
+
+
+def http_url(value: str) -> str:
+    """An ``http(s)`` URL (the validator's own rule)."""
+    try:
+        return _checks.http_url(value) or ""
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def output_path(value: str) -> Path:
+    """A file or folder to write; an empty value (which would mean "here") is refused."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty path; name the file or folder to write")
+    return Path(value).expanduser()
+
+
 def unit_interval(value: str) -> float:
     """A number within [0, 1]."""
     try:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from geo.commands import _args
 from geo.errors import FilterError
@@ -37,7 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                               description=__doc__)
     p.add_argument("--format", dest="formats", action="append", type=_formats, metavar="FORMAT",
                    help="geojson, gpkg, kml, csv or all (repeatable or comma-separated; default geojson)")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if needed)")
+    p.add_argument("--out", required=True, type=_args.output_path, metavar="DIR", help="output folder (created if needed)")
     p.add_argument("--start", type=_args.start_date, help="first day shown (YYYY-MM-DD, YYYY-MM or YYYY)")
     p.add_argument("--end", type=_args.end_date, help="last day shown (YYYY-MM-DD, YYYY-MM or YYYY)")
     p.add_argument("--actor", action="append", metavar="ID", help="actor id (repeatable or comma-separated)")

@@ -9,23 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
-from pathlib import Path
 
 from geo.commands import _args
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from exc
-
-
-def _url(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
-        raise argparse.ArgumentTypeError(f"not an http(s) URL: {value!r}")
-    return value
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -34,11 +19,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="REPORT", help="report text files (.txt) or folders of them")
     p.add_argument("--source", metavar="OUTLET", help="the outlet that published the report")
     p.add_argument("--via", metavar="NAME", help="who relayed it (agency, translator, aggregator)")
-    p.add_argument("--url", type=_url, help="where it was published")
-    p.add_argument("--published", type=_day, metavar="YYYY-MM-DD",
+    p.add_argument("--url", type=_args.http_url, help="where it was published")
+    p.add_argument("--published", type=_args.published_day, metavar="YYYY-MM-DD",
                    help="publication date; relative dates ('on Tuesday', '10 days ago') count from it "
                         "(without it they stay unknown)")
-    p.add_argument("--out", type=Path, metavar="FILE",
+    p.add_argument("--out", type=_args.output_path, metavar="FILE",
                    help="write the result as JSON to FILE instead of queueing it (the data folder is not touched)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar for folders")
     _args.add_data_dir(p)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from geo.commands import _args
 from geo.errors import GeoError
 
 
@@ -25,7 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("synthetic", help="write a valid data folder of synthetic records",
                               description=__doc__)
     p.add_argument("--rows", type=_rows, required=True, help="number of records")
-    p.add_argument("--out", type=Path, required=True, help="folder to create (must not hold a data folder yet)")
+    p.add_argument("--out", type=_args.output_path, required=True, help="folder to create (must not hold a data folder yet)")
     p.add_argument("--seed", type=int, default=0, help="random seed (the same seed gives the same folder)")
     p.set_defaults(func=run)
 

@@ -88,6 +88,24 @@ def parse_date(value: Any) -> tuple[date, date, str]:
         raise ValueError(f"impossible date {raw!r} ({exc})") from exc
 
 
+def plain_file_name(value: Any) -> str:
+    """A file name inside a reports folder: no folder part, so a registry or queue entry can never
+    make the project read a file elsewhere (``/etc/passwd``, ``../../secret``)."""
+    name = text(value, required=True)
+    assert name is not None
+    if "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
+        raise ValueError(f"must be a plain file name inside a reports folder, not a path: {name!r}")
+    return name
+
+
+def http_url(value: Any) -> str | None:
+    """An ``http(s)`` URL (``javascript:``, ``data:``, ``file:`` … would run or read on a click)."""
+    url = text(value)
+    if url is not None and not url.lower().startswith(("http://", "https://")):
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
 def sha256_hex(value: Any) -> str:
     """A lower-case 64-digit hex SHA-256."""
     out = text(value, required=True)

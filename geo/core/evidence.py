@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from geo import settings
+from geo.core.checks import plain_file_name
 from geo.core.model import Evidence, Report
 
 
@@ -38,8 +39,12 @@ def find_report_file(report: Report, dirs: Iterable[Path] | None = None) -> Path
     """First existing ``<dir>/<report.file>`` among the reports folders, or ``None``."""
     if not report.file:
         return None
+    try:
+        name = plain_file_name(report.file)  # never a path out of the reports folders
+    except ValueError:
+        return None
     for folder in settings.reports_dirs() if dirs is None else dirs:
-        candidate = Path(folder) / report.file
+        candidate = Path(folder) / name
         if candidate.is_file():
             return candidate
     return None

@@ -71,31 +71,15 @@ def parse_actors(raw: list[Any], label: str, log: ProblemLog) -> dict[str, Actor
     return actors
 
 
-def _plain_file_name(value: Any) -> str:
-    name = chk.text(value, required=True)
-    assert name is not None
-    if "/" in name or "\\" in name or name in (".", ".."):
-        raise ValueError(f"must be a plain file name inside a reports folder, not a path: {name!r}")
-    return name
-
-
-def _url(value: Any) -> str:
-    url = chk.text(value, required=True)
-    assert url is not None
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    return url
-
-
 def parse_reports(raw: list[Any], label: str, log: ProblemLog) -> dict[str, Report]:
     """Reports by id; every problem goes to ``log``."""
     reports: dict[str, Report] = {}
     for ident, entry, report in _entries(raw, label, REPORT_FIELDS, log):
         before = len(log)
         values = {
-            "file": _field(entry, "file", _plain_file_name, report),
+            "file": _field(entry, "file", chk.plain_file_name, report),
             "sha256": _field(entry, "sha256", chk.sha256_hex, report),
-            "url": _field(entry, "url", _url, report),
+            "url": _field(entry, "url", chk.http_url, report),
             "published": _field(entry, "published", lambda v: chk.parse_date(v)[0], report),
         }
         for name in ("title", "outlet", "via", "published_text", "language", "caveat"):

@@ -264,7 +264,8 @@ def _sources(raw: dict[str, Any], ctx: LoadContext, bad: _RecordLog) -> tuple[So
             continue
         try:
             published = chk.parse_date(item["published"])[0] if item.get("published") is not None else rep.published
-            values = {k: chk.text(item.get(k)) for k in ("outlet", "via", "url", "caveat", "event")}
+            values = {k: chk.text(item.get(k)) for k in ("outlet", "via", "caveat", "event")}
+            values["url"] = chk.http_url(item.get("url"))
         except ValueError as exc:
             bad(f"sources[{i}]", str(exc))
             continue
