@@ -10,11 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import loading, settings
-from .compiled import cached
+from .compiled import cached, fingerprint
 from .errors import DataError
 from .gazetteer import Gazetteer
 from .merging import merge_sources
 from .model import Resolution
+from .normalize import clear_caches
 
 
 def build(*, curated_dir: Path | str | None = None, online: Callable[[str], Resolution | None] | None = None) -> Gazetteer:
@@ -22,6 +23,8 @@ def build(*, curated_dir: Path | str | None = None, online: Callable[[str], Reso
     curated_dir = Path(curated_dir or settings.CURATED_DIR)
     gz = cached(curated_dir, lambda: _assemble(curated_dir))
     gz.online = online
+    #: Names what the answers were built from (every input and the code): users key caches on it.
+    gz.version = fingerprint(curated_dir)
     return gz
 
 
@@ -37,7 +40,10 @@ def _assemble(curated_dir: Path) -> Gazetteer:
             place.shape, place.shape_note = loading.country_outline(), "country outline (countryinfo package)"
     imported, attribution = merge_sources(governorates, curated)
     boundaries = loading.apply_boundaries(governorates, curated + imported)
-    return Gazetteer(governorates + curated + imported, attribution=attribution, boundaries=boundaries)
+    gz = Gazetteer(governorates + curated + imported, attribution=attribution, boundaries=boundaries)
+    gz.index.prepare_fuzzy()  # kept in the cache: the first misspelt name after a cold start needs no build
+    clear_caches()
+    return gz
 
 
 @lru_cache(maxsize=1)

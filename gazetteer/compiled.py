@@ -6,6 +6,9 @@ everything the build reads (curated files, imported sources, boundaries, the pac
 settings the build uses), so any change rebuilds it; stale files are removed. It is written
 atomically with mode 0644 (other users of the machine may read it). It is a pickle: keep the
 cache folder writable by its owner only, as ``DESERT_ATLAS_CACHE`` folders are by default.
+
+A header carries the format, the fingerprint, the payload's length and its CRC-32: a file that was
+truncated, damaged, renamed or written by other code is rebuilt, never trusted.
 """
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ import gc
 import hashlib
 import io
 import pickle
+import struct
 import sys
+import zlib
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -29,8 +34,11 @@ if TYPE_CHECKING:
     from .gazetteer import Gazetteer
 
 #: Bump when the cached object's layout changes in a way the code fingerprint would not see.
-FORMAT = 1
+FORMAT = 2
 _PREFIX = "gazetteer-"
+_MAGIC = b"desert-atlas gazetteer\n"
+#: format, fingerprint, payload length, payload CRC-32
+_HEADER = struct.Struct("<I24sQI")
 
 
 def _stat(path: Path) -> tuple:
@@ -63,24 +71,44 @@ def _reduce_place(place: Place) -> tuple:
     return Place, tuple(getattr(place, name) for name in _PLACE_FIELDS)
 
 
-def dumps(gz: Gazetteer) -> bytes:
+def dumps(gz: Gazetteer, stamp: str = "") -> bytes:
+    """The cache file's bytes: header (see the module docstring), then the pickled gazetteer."""
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {**copyreg.dispatch_table, Place: _reduce_place}
     pickler.dump(gz)
-    return buf.getvalue()
+    payload = buf.getvalue()
+    return _MAGIC + _HEADER.pack(FORMAT, stamp.encode(), len(payload), zlib.crc32(payload)) + payload
 
 
-def loads(data: bytes) -> Gazetteer:
-    """Unpickle with the cyclic garbage collector paused: it would otherwise scan the growing heap
-    again and again while hundreds of thousands of containers are created (half the load time)."""
+def loads(data: bytes, stamp: str | None = None) -> Gazetteer:
+    """The gazetteer from a cache file's bytes; ``ValueError`` if the header does not vouch for them
+    (another format, another ``stamp`` (fingerprint) when one is given, a wrong length or checksum),
+    ``TypeError`` if it holds something else.
+
+    Unpickled with the cyclic garbage collector paused: it would otherwise scan the growing heap
+    again and again while many containers are created."""
+    from .gazetteer import Gazetteer
+
+    start = len(_MAGIC) + _HEADER.size
+    if not data.startswith(_MAGIC) or len(data) < start:
+        raise ValueError("not a gazetteer cache file")
+    fmt, written_for, length, crc = _HEADER.unpack_from(data, len(_MAGIC))
+    payload = memoryview(data)[start:]
+    if fmt != FORMAT or (stamp is not None and written_for.rstrip(b"\0") != stamp.encode()):
+        raise ValueError("gazetteer cache of another format or other inputs")
+    if len(payload) != length or zlib.crc32(payload) != crc:
+        raise ValueError("gazetteer cache damaged (length or checksum)")
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(data)
+        gz = pickle.loads(payload)
     finally:
         if enabled:
             gc.enable()
+    if not isinstance(gz, Gazetteer):
+        raise TypeError("gazetteer cache holds something else")
+    return gz
 
 
 def cache_path(curated_dir: Path) -> Path:
@@ -89,9 +117,10 @@ def cache_path(curated_dir: Path) -> Path:
 
 def cached(curated_dir: Path, build: Callable[[], Gazetteer]) -> Gazetteer:
     """The gazetteer from its cache file, else ``build()`` it and write the cache for next time."""
-    path = cache_path(curated_dir)
+    stamp = fingerprint(curated_dir)
+    path = settings.CACHE_DIR / f"{_PREFIX}{stamp}.pickle"
     try:
-        return loads(path.read_bytes())
+        return loads(path.read_bytes(), stamp)
     except FileNotFoundError:
         pass
     except Exception:  # a damaged or outdated cache is rebuilt, never trusted
@@ -99,7 +128,7 @@ def cached(curated_dir: Path, build: Callable[[], Gazetteer]) -> Gazetteer:
             path.unlink()
     gz = build()
     try:
-        _files.write_bytes_atomic(path, dumps(gz))
+        _files.write_bytes_atomic(path, dumps(gz, stamp))
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return gz  # a read-only machine still works, only slower to start
     for old in path.parent.glob(f"{_PREFIX}*.pickle"):

@@ -63,13 +63,19 @@ _TYPE_WORDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("governorate", "province"), frozenset({"governorate"})),
 }
 _WORDS = re.compile(r"[a-z]+")
+#: Any of the type words as a whole word: most queries have none, and one search says so.
+_ANY_TYPE_WORD = re.compile(r"(?<![a-z])(?:" + "|".join(sorted(_TYPE_WORDS, key=len, reverse=True)) + r")(?![a-z])")
+_NONE: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1 << 14)
 def asked_types(query: str) -> frozenset[str]:
     """Feature types the query's own words ask for ("the village of X", "X airbase"); empty if none."""
+    folded = query.casefold()
+    if "base" not in folded and _ANY_TYPE_WORD.search(folded) is None:
+        return _NONE
     out: set[str] = set()
-    for word in _WORDS.findall(query.casefold()):
+    for word in _WORDS.findall(folded):
         out |= _TYPE_WORDS.get(word, frozenset())
     if "air" in query.casefold().split() and "base" in query.casefold():
         out.add("airbase")
@@ -194,6 +200,10 @@ def distinct_places(places: Sequence[Place], order: Sequence[int]) -> tuple[list
             for h in heads:
                 q = places[h]
                 reach = max(DUPLICATE_KM, (p.uncertainty_m + q.uncertainty_m) / 1000.0)
+                # The latitude difference alone is a lower bound of the distance: most homonyms lie
+                # far apart, and this skips their trigonometry (the margin keeps rounding out of it).
+                if abs(p.lat - q.lat) * _KM_PER_DEGREE > reach * (1.0 + 1e-9) + 1e-9:
+                    continue
                 if not q.is_area and _km(p.lon, p.lat, q.lon, q.lat) < reach:
                     member[i] = h
                     break
@@ -203,6 +213,10 @@ def distinct_places(places: Sequence[Place], order: Sequence[int]) -> tuple[list
             continue
         heads.append(i)
     return heads, member
+
+
+#: Great-circle km per degree of latitude on the sphere ``_km`` uses.
+_KM_PER_DEGREE = 6371.0 * math.pi / 180.0
 
 
 def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -46,8 +46,15 @@ class Gazetteer:
             if p.feature_type == "governorate":
                 self._index.add(i, (f"{p.name} governorate", f"{p.name} province", f"{p.name} Governorate"))
                 self._index.add(i, (p.name, *p.aliases), only_new_keys=True)
+        self._index.freeze()
         self._contexts: dict[str, tuple[frozenset[str], BaseGeometry | None]] = {}
         self._coverage = confidence.coverage(self.places)
+        self._memo_alone: dict[tuple, float] = {}
+        self._memo_answer: dict[tuple[int, str], tuple] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the compiled cache keeps: the memos of answered queries start empty in every process."""
+        return {**self.__dict__, "_memo_alone": {}, "_memo_answer": {}}
 
     # --- lookup --------------------------------------------------------------------------
     def get(self, place_id: str) -> Place | None:
@@ -156,6 +163,14 @@ class Gazetteer:
         query = query or name
         on_surface, by_key, key = self._index.lookup(name)
         if on_surface or by_key:
+            if not context and not anchors and len(on_surface) + len(by_key) == 1:
+                # One place holds the name and nothing else weighs in: the common case, kept cheap.
+                spelt = bool(on_surface)
+                res = self._alone(query, self.places[on_surface[0] if spelt else by_key[0]],
+                                  confidence.match_quality(key, key, surface=spelt), fuzzy=False, surface=spelt,
+                                  how="exact name")
+                if res is not None:
+                    return res
             cands = [(self.places[i], confidence.match_quality(key, key, surface=True)) for i in on_surface]
             cands += [(self.places[i], confidence.match_quality(key, key, surface=False)) for i in by_key]
             return self._rank(query, cands, context, how="exact name", anchors=anchors,
@@ -205,10 +220,9 @@ class Gazetteer:
         fuzzy = how == "fuzzy name"
         if len(cands) == 1 and not context and not anchors:  # fast path: nothing to weigh it against
             place, q = cands[0]
-            conf = confidence.alone(place, q, query, fuzzy=fuzzy, surface=place.id in surface, cover=self._coverage)
-            if conf >= settings.MIN_CONFIDENCE:
-                return self._answer(query, place, conf, (), context=context, how=how,
-                                    note=f"spelling corrected from {query!r}" if fuzzy else "")
+            res = self._alone(query, place, q, fuzzy=fuzzy, surface=place.id in surface, how=how)
+            if res is not None:
+                return res
         places = [p for p, _ in cands]
         quality = [q for _, q in cands]
         asked = confidence.asked_types(query)
@@ -224,8 +238,8 @@ class Gazetteer:
                   for i, (q, pr, k) in enumerate(zip(quality, prior, kind))]
         order = sorted(range(len(places)), key=lambda i: -weight[i])
         heads, _ = confidence.distinct_places(places, order)
-        share = {h: weight[h] / (sum(weight[i] for i in heads) + confidence.unknown_weight(self._coverage))
-                 for h in heads}
+        total = sum(weight[i] for i in heads) + confidence.unknown_weight(self._coverage)
+        share = {h: weight[h] / total for h in heads}
         best = order[0]
         place = places[best]
         rivals = [i for i in heads[1:] if share[i] >= confidence.RIVAL_SHARE * share[best]]
@@ -233,8 +247,9 @@ class Gazetteer:
         outside = inside is not None and inside[best] == 0.0
         if outside:
             conf = min(conf, confidence.OUTSIDE_CONTEXT_CAP)
+        # Answers list at most MAX_ALTERNATIVES (see _answer, _ambiguous, _unresolved): build no more.
         alternatives = tuple(Alternative(places[i].id, places[i].name, quality[i], places[i].feature_type,
-                                         places[i].governorate) for i in heads[1:])
+                                         places[i].governorate) for i in heads[1:settings.MAX_ALTERNATIVES + 1])
         notes = [f"spelling corrected from {query!r}"] if fuzzy else []
         if rivals:
             govs = ", ".join(sorted({str(places[i].governorate) for i in (best, *rivals)}))
@@ -255,6 +270,24 @@ class Gazetteer:
             return self._unresolved(query, context, note or "no confident match", alternatives=(best_alt, *alternatives))
         return self._answer(query, place, conf, alternatives, context=context, how=how, note=note)
 
+    def _alone(self, query: str, place: Place, quality: float, *, fuzzy: bool, surface: bool,
+               how: str) -> Resolution | None:
+        """The answer when one place is the only candidate and no context or co-mention weighs in;
+        None when it is not sure enough (``_rank`` then says why). Without type words in the query
+        the confidence depends on the place and the match only, so it is remembered."""
+        if confidence.asked_types(query):
+            conf = confidence.alone(place, quality, query, fuzzy=fuzzy, surface=surface, cover=self._coverage)
+        else:
+            memo = (id(place), quality, fuzzy, surface)
+            conf = self._memo_alone.get(memo)
+            if conf is None:
+                conf = self._memo_alone[memo] = confidence.alone(place, quality, query, fuzzy=fuzzy, surface=surface,
+                                                                 cover=self._coverage)
+        if conf < settings.MIN_CONFIDENCE:
+            return None
+        return self._answer(query, place, conf, (), context=None, how=how,
+                            note=f"spelling corrected from {query!r}" if fuzzy else "")
+
     @staticmethod
     def _reason(best: int, rival: int, *, inside: list[float] | None, joint: list[float], kind: list[float]) -> str:
         """Which evidence told the best candidate from its rival, in the order the evidence is trusted."""
@@ -273,15 +306,18 @@ class Gazetteer:
 
     def _answer(self, query: str, place: Place, confidence: float, alternatives: tuple[Alternative, ...], *,
                 context: str | None, how: str, note: str = "") -> Resolution:
-        geom = place.geometry
-        radius = place.footprint_radius_m
-        geo_p, where_p = precision.codes(place.feature_type, radius)
+        parts = self._memo_answer.get((id(place), how))
+        if parts is None:  # what every answer naming this place shares, worked out once
+            radius = place.footprint_radius_m
+            parts = self._memo_answer[(id(place), how)] = (
+                place.geometry, max(place.uncertainty_m, radius if place.is_area else 0.0),
+                *precision.codes(place.feature_type, radius),
+                f"{how}; {place.source}" + (f"; {place.shape_note}" if place.shape_note else ""))
+        geom, uncertainty, geo_p, where_p, provenance = parts
         return Resolution(query=query, resolved=True, confidence=confidence, place=place, geometry=geom,
                           name=place.name, feature_type=place.feature_type, governorate=place.governorate,
-                          uncertainty_m=max(place.uncertainty_m, radius if place.is_area else 0.0),
-                          geo_precision=geo_p, where_prec=where_p,
-                          alternatives=alternatives[: settings.MAX_ALTERNATIVES],
-                          provenance=f"{how}; {place.source}" + (f"; {place.shape_note}" if place.shape_note else ""),
+                          uncertainty_m=uncertainty, geo_precision=geo_p, where_prec=where_p,
+                          alternatives=alternatives[: settings.MAX_ALTERNATIVES], provenance=provenance,
                           note=note, context=context)
 
     def _unresolved(self, query: str, context: str | None, note: str,

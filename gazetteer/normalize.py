@@ -11,7 +11,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["is_arabic", "light_key", "normalize", "skeleton", "tokens"]
+__all__ = ["clear_caches", "is_arabic", "light_key", "normalize", "skeleton", "tokens"]
+
+#: Memo sizes: a compile normalises every name of an imported gazetteer (150,000 and more) twice,
+#: in merging and in the index; smaller memos would forget each name before its second use.
+#: ``clear_caches`` gives the memory back once the compile is done.
+_MEMO = 1 << 18
 
 # --- Arabic script -----------------------------------------------------------------------
 _AR_RANGE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -94,7 +99,7 @@ def tokens(text: str) -> list[str]:
     return out or [t for t in raw if t]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=_MEMO)
 def _letters(tok: str) -> str:
     if tok.isdigit():
         return tok
@@ -117,12 +122,21 @@ def _letters(tok: str) -> str:
     return tok
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
+def _token_tuple(text: str) -> tuple[str, ...]:
+    """``tokens`` remembered briefly: ``normalize`` and ``light_key`` of one name follow each other."""
+    return tuple(tokens(text))
+
+
+@lru_cache(maxsize=_MEMO)
 def normalize(text: str) -> str:
     """The matching key of a place name (Latin or Arabic script); '' for a name with no letters."""
     if is_arabic(text):
-        return _normalize_arabic(text)
-    key = _latin_once(text)
+        key = _normalize_arabic(text)
+        # Only marks or punctuation of the Arabic block ("A\ufdc8", a stray tatweel): what is left
+        # is Latin, and keyed as Latin, or the key would not be its own key.
+        return key if not key or is_arabic(key) else normalize(key)
+    key = "".join(_letters(t) for t in _token_tuple(text))
     # Iterate to a fixed point so that the function is idempotent: a rule can expose new
     # doubled letters, endings or glued articles for another.
     for _ in range(6):
@@ -137,14 +151,14 @@ def _latin_once(text: str) -> str:
     return "".join(_letters(t) for t in tokens(text))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=_MEMO)
 def light_key(text: str) -> str:
     """A key that forgives only what never changes a name: case, diacritics, apostrophes, spacing,
     articles and the standard forms of Abu/Deir/Tal/Ayn. ``normalize`` goes further (vowels, doubled
     letters, endings) and so can make two different names one: "Batha" and "al-Baath"."""
     if is_arabic(text):
         return _normalize_arabic(text)
-    return "".join(tokens(text))
+    return "".join(_token_tuple(text))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -154,3 +168,9 @@ def skeleton(key: str) -> str:
         return key
     sk = _DOUBLE.sub(r"\1", key.translate(_DROP_VOWELS))
     return sk if len(sk) >= 2 else key
+
+
+def clear_caches() -> None:
+    """Forget every memoised name (a compile fills the memos with names a session rarely asks)."""
+    for memo in (_letters, _token_tuple, normalize, light_key, skeleton):
+        memo.cache_clear()
