@@ -124,7 +124,7 @@ def imported(rng: random.Random) -> int:
     name = f"{NAME}.imported"
     with tempfile.TemporaryDirectory(prefix="desert-atlas-bench-") as tmp:
         home = Path(tmp)
-        settings.LOCAL_DIR, settings.CACHE_DIR = home, home / "cache"
+        settings.LOCAL_DIR, settings.CACHE_DIR = home, home / "cache"  # the defaults (no $DESERT_ATLAS_HOME here)
         rows = _imported_rows(30_000, rng)
         sources.save("benchmark villages", licence="generated", kind="places", file="synthetic", places=rows)
         bench(name, "source_places", len(rows))

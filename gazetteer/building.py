@@ -20,7 +20,7 @@ from .normalize import clear_caches
 
 def build(*, curated_dir: Path | str | None = None, online: Callable[[str], Resolution | None] | None = None) -> Gazetteer:
     """Load and validate every source (or their compiled cache); raise ``DataError`` listing all problems."""
-    curated_dir = Path(curated_dir or settings.CURATED_DIR)
+    curated_dir = Path(curated_dir or settings.curated_dir())
     gz = cached(curated_dir, lambda: _assemble(curated_dir))
     gz.online = online
     #: Names what the answers were built from (every input and the code): users key caches on it.

@@ -112,13 +112,13 @@ def loads(data: bytes, stamp: str | None = None) -> Gazetteer:
 
 
 def cache_path(curated_dir: Path) -> Path:
-    return settings.CACHE_DIR / f"{_PREFIX}{fingerprint(curated_dir)}.pickle"
+    return settings.cache_dir() / f"{_PREFIX}{fingerprint(curated_dir)}.pickle"
 
 
 def cached(curated_dir: Path, build: Callable[[], Gazetteer]) -> Gazetteer:
     """The gazetteer from its cache file, else ``build()`` it and write the cache for next time."""
     stamp = fingerprint(curated_dir)
-    path = settings.CACHE_DIR / f"{_PREFIX}{stamp}.pickle"
+    path = settings.cache_dir() / f"{_PREFIX}{stamp}.pickle"
     try:
         return loads(path.read_bytes(), stamp)
     except FileNotFoundError:

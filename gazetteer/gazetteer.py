@@ -110,7 +110,7 @@ class Gazetteer:
                                    alternatives=res.alternatives)
         if res is not None and res.resolved:
             return res
-        use_online = settings.ONLINE if online is None else online
+        use_online = settings.online() if online is None else online
         if use_online and self.online is not None:
             remote = self.online(q)
             if remote is not None:

@@ -1,6 +1,6 @@
 """Bringing the user's own files in: admin-1 boundaries, populated-places files, GeoNames dumps.
 
-All write into ``settings.LOCAL_DIR`` (never into git) atomically, and the loader picks them up.
+All write into ``settings.local_dir()`` (never into git) atomically, and the loader picks them up.
 Places and GeoNames files become sources of their own (``gazetteer.sources``): imports add, never replace.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ def import_boundaries(src: Path, *, source: str | None = None) -> dict[str, str]
     if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
         frame = frame.to_crs("EPSG:4326")
     problems: list[str] = []
-    governorates = loading.load_governorates(settings.CURATED_DIR / "governorates.yaml", problems)
+    governorates = loading.load_governorates(settings.curated_dir() / "governorates.yaml", problems)
     if problems:
         raise SourceFileError("; ".join(problems))
     by_key = {}

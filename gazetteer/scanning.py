@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from .gazetteer import Gazetteer
 from .model import Place
 from .normalize import ABU_FORMS, ARTICLES, is_arabic, normalize
-from .phrases import (BETWEEN, COORDINATION, GOVERNORATE_WORDS, HEAD, NEAR, PLACE_NOUN, TAIL, parse)
+from .phrases import (COORDINATION, GOVERNORATE_WORDS, HEAD, PLACE_NOUN, TAIL, parse)
 
 __all__ = ["COMMON_WORDS", "LEVEL_OF_TYPE", "MAX_NGRAM", "TextMention", "Tokens", "feature_level", "find_in_text",
            "tokenize"]

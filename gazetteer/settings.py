@@ -1,6 +1,8 @@
 """Documented defaults for the gazetteer. Change them here or through the environment.
 
-Every value is read once at import; tests override them with ``monkeypatch.setattr``.
+Read the way ``geo.settings`` reads: module constants are the defaults, and the functions
+(:func:`curated_dir`, :func:`local_dir`, :func:`cache_dir`, :func:`online`) read the environment
+at every call, so a process (or a test) that changes it sees the change.
 """
 from __future__ import annotations
 
@@ -10,14 +12,41 @@ from pathlib import Path
 #: The repository root (the folder holding ``data/``).
 REPO_DIR = Path(__file__).resolve().parent.parent
 
-#: Curated gazetteer data shipped with the project.
-CURATED_DIR = Path(os.environ.get("DESERT_ATLAS_GAZETTEER", REPO_DIR / "data" / "gazetteer"))
+#: Curated gazetteer data shipped with the project (``$DESERT_ATLAS_GAZETTEER`` overrides it).
+CURATED_DIR = REPO_DIR / "data" / "gazetteer"
 
-#: The user's local data folder: imported boundaries and GeoNames dumps live here, never in git.
-LOCAL_DIR = Path(os.environ.get("DESERT_ATLAS_HOME", REPO_DIR / "data" / "local"))
+#: The user's local folder: imported sources and boundaries live here, never in git
+#: (``$DESERT_ATLAS_HOME`` overrides it).
+LOCAL_DIR = REPO_DIR / "data" / "local"
 
-#: Where derived, rebuildable files are cached (the GeoNames extract of Syria, the compiled gazetteer).
-CACHE_DIR = Path(os.environ.get("DESERT_ATLAS_CACHE", LOCAL_DIR / "cache"))
+#: Where derived, rebuildable files are cached (the GeoNames extract of Syria, the compiled
+#: gazetteer); ``None`` means ``<local folder>/cache`` (``$DESERT_ATLAS_CACHE`` overrides it).
+CACHE_DIR: Path | None = None
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def curated_dir() -> Path:
+    """The curated data in use: ``$DESERT_ATLAS_GAZETTEER`` when set, else :data:`CURATED_DIR`."""
+    return _env_path("DESERT_ATLAS_GAZETTEER") or CURATED_DIR
+
+
+def local_dir() -> Path:
+    """The local folder in use: ``$DESERT_ATLAS_HOME`` when set, else :data:`LOCAL_DIR`."""
+    return _env_path("DESERT_ATLAS_HOME") or LOCAL_DIR
+
+
+def cache_dir() -> Path:
+    """The cache folder in use: ``$DESERT_ATLAS_CACHE``, else :data:`CACHE_DIR`, else ``<local>/cache``."""
+    return _env_path("DESERT_ATLAS_CACHE") or CACHE_DIR or local_dir() / "cache"
+
+
+def online() -> bool:
+    """Whether the online geocoder may be asked: ``$DESERT_ATLAS_ONLINE=1`` or :data:`ONLINE`."""
+    return os.environ.get("DESERT_ATLAS_ONLINE", "") == "1" or ONLINE
 
 #: Below this confidence an answer is "unresolved" and comes with suggestions instead.
 MIN_CONFIDENCE = 0.6
@@ -69,6 +98,6 @@ MERGE_TOWN_KM = 15.0
 GEONAMES_IMPORT_COUNTRY = "SY"
 
 #: Online geocoding (geopy/Nominatim) is off unless asked for; it is never used by tests.
-ONLINE = os.environ.get("DESERT_ATLAS_ONLINE", "") == "1"
+ONLINE = False
 ONLINE_USER_AGENT = "desert-atlas/0.1 (offline-first conflict map)"
 ONLINE_MIN_DELAY_S = 1.0  # Nominatim's usage policy: at most one request per second

@@ -38,7 +38,7 @@ class SourceInfo:
 
 
 def sources_dir() -> Path:
-    return settings.LOCAL_DIR / "sources"
+    return settings.local_dir() / "sources"
 
 
 def slug(name: str) -> str:

@@ -190,3 +190,20 @@ def test_online_fallback_is_rate_limited_cached_and_marked(local_home):
     assert fake.calls == ["Zzknown hamlet", "Zzknown other"]  # served from the disk cache
     assert again.lat == pytest.approx(34.5)
     assert json.loads((local_home / "online.json").read_text())["Zzknown hamlet"]["lat"] == 34.5
+
+
+def test_settings_read_the_environment_at_each_call(monkeypatch, tmp_path):
+    """Like geo.settings: constants are defaults, the functions read the environment when asked."""
+    from gazetteer import settings as gz_settings
+
+    for name in ("DESERT_ATLAS_HOME", "DESERT_ATLAS_CACHE", "DESERT_ATLAS_GAZETTEER", "DESERT_ATLAS_ONLINE"):
+        monkeypatch.delenv(name, raising=False)
+    assert gz_settings.local_dir() == gz_settings.LOCAL_DIR
+    assert gz_settings.cache_dir() == gz_settings.LOCAL_DIR / "cache" and gz_settings.online() is False
+    monkeypatch.setenv("DESERT_ATLAS_HOME", str(tmp_path / "home"))
+    assert gz_settings.local_dir() == tmp_path / "home" and gz_settings.cache_dir() == tmp_path / "home" / "cache"
+    monkeypatch.setenv("DESERT_ATLAS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("DESERT_ATLAS_GAZETTEER", str(tmp_path / "curated"))
+    monkeypatch.setenv("DESERT_ATLAS_ONLINE", "1")
+    assert gz_settings.cache_dir() == tmp_path / "cache" and gz_settings.curated_dir() == tmp_path / "curated"
+    assert gz_settings.online() is True
