@@ -103,7 +103,7 @@ if "window" not in st.session_state or not timeline.within(timeline.as_dates(st.
     st.session_state["window"] = span
 if st.session_state.pop("advance", False) and not _step(1, span):
     st.session_state["playing"] = False  # played to the end of the data
-slider_col, step_col, back_col, fwd_col, play_col = st.columns([6.5, 1.6, 0.8, 0.8, 1.3], vertical_alignment="bottom")
+slider_col, step_col, back_col, fwd_col, play_col = st.columns([6.0, 1.6, 0.8, 0.8, 1.8], vertical_alignment="bottom")
 with slider_col:
     window = timeline.as_dates(st.slider("Time window", min_value=span[0], max_value=span[1], key="window",
                                          format="YYYY-MM-DD"))
