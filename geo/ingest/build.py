@@ -226,8 +226,25 @@ def _places_by_kind(text: str, f: Facts) -> dict[str, list[Mention]]:
     return out
 
 
+@dataclass
+class _Claim:
+    """What one sentence says about one kind of event, while its draft is assembled."""
+
+    kind: str
+    cues: list[Cue]
+    subtype: str | None
+    planned: bool
+    notes: list[str] = field(default_factory=list)
+    borrowed: set[str] = field(default_factory=set)
+
+
 def drafts_of(text: str, facts: list[Facts], unknown_actor: str | None) -> tuple[list[Draft], list[dict[str, Any]]]:
-    """One draft per (sentence, kind); claims with no place anywhere are returned separately."""
+    """One draft per (sentence, kind); claims with no place anywhere are returned separately.
+
+    For each claim: its places (:func:`_claim_places`), actors (:func:`_claim_actors`) and date
+    (:func:`_claim_date`), each borrowed from an earlier sentence when the text refers back to it,
+    then the drafts (:func:`_claim_drafts`: a movement per origin, some kinds one per place).
+    """
     drafts: list[Draft] = []
     placeless: list[dict[str, Any]] = []
     for k, f in enumerate(facts):
@@ -238,89 +255,113 @@ def drafts_of(text: str, facts: list[Facts], unknown_actor: str | None) -> tuple
             by_kind.setdefault(cue.kind, []).append(cue)
         shares = _places_by_kind(text, f)
         for kind, cues in by_kind.items():
-            subtype = next((c.subtype for c in cues if c.subtype), None)
-            planned = any(c.planned for c in cues)
-            notes: list[str] = []
-            borrowed: set[str] = set()
-            own = shares.get(kind, [])
-            if kind == "strike":
-                own = [m for m in own if m.level < 5]  # a strike "in Syria" says nothing about where
-            if kind == "movement" or subtype == "redeployment":
-                origins, dests, others = _movement_ends(text, own)
-                if subtype == "redeployment":
-                    if origins:
-                        notes.append("redeployed from " + ", ".join(m.res.name or m.query for m in origins))
-                    own = dests + others or origins
-            places = own
-            if len(places) > 1 and any(m.level >= 5 for m in places) and any(m.level < 5 for m in places):
-                places = [m for m in places if m.level < 5]  # "in Syria ... in northern Syria": the finer one
-            if not places:
-                if _REFERS_TO_FACILITY.search(text, f.start, f.end) and kind != "facility":
-                    room = next((d for d in reversed(drafts) if d.kind == "facility"), None)
-                    if room is not None:
-                        places = list(room.places)
-                        borrowed.add("place")
-                        notes.append("place of the facility the sentence refers to")
-                definite = kind == "facility" and _REFERS_TO_FACILITY.search(text, f.start, f.end)
-                if not places and kind in BORROW_PLACES and not definite:
-                    inherited, _src = _recent(facts, k, lambda g: g.places())
-                    if inherited:
-                        places = list(inherited)
-                        borrowed.add("place")
-                        notes.append("place taken from an earlier sentence (the text refers back to it)")
-            actors = f.actor_ids(kind, cues[0])
-            struck = [c for c in f.live_cues() if c.kind == "strike" and c.start < cues[0].start]
-            if kind == "facility" and struck:  # the struck facility belongs to whom the text names with it
-                actors = [h.actor for h in f.actors if struck[0].end <= h.start < cues[0].start]
-                actors = list(dict.fromkeys(actors))
-            if not actors and kind not in ("strike", "operation") and not (kind == "facility" and struck):
-                inherited, _ = _recent(facts, k, lambda g, kind=kind: g.actor_ids(kind))
-                if inherited:
-                    actors = list(inherited)
-                    borrowed.add("actors")
-                    notes.append("actors taken from an earlier sentence")
-            if not actors and unknown_actor:
-                actors = [unknown_actor]
-                notes.append("the text does not say who")
-            date_span = f.dates[0] if f.dates else None
-            if date_span is None:
-                d, _ = _recent(facts, k, lambda g: [x for x in g.dates if g.para == f.para])
-                if d:
-                    date_span = d[0]
-                    borrowed.add("date")
-            evidence = [(f.start, f.end)]
+            claim = _Claim(kind, cues, next((c.subtype for c in cues if c.subtype), None), any(c.planned for c in cues))
+            places = _claim_places(text, facts, k, claim, shares.get(kind, []), drafts)
+            actors = _claim_actors(facts, k, claim, unknown_actor)
+            date_span = _claim_date(facts, k, claim)
             if not places:
                 placeless.append({"sentence": f.index, "kind": kind, "start": f.start, "end": f.end,
-                                  "actors": actors, "subtype": subtype})
+                                  "actors": actors, "subtype": claim.subtype})
                 continue
-
-            def draft(ps: list[Mention], route: list[Mention], extra: tuple[str, ...] = ()) -> Draft:
-                return Draft(kind, subtype, list(ps), list(route), list(actors), list(evidence), date_span, planned,
-                             f.index, [*notes, *extra], set(borrowed))
-
-            if kind == "movement":
-                origins, dests, others = _movement_ends(text, places)
-                dest = (dests or others)[:1]
-                extra: tuple[str, ...] = ()
-                if not dest and origins:
-                    prev, _ = _recent(facts, k, lambda g: [m for m in g.places() if m.level < 5])
-                    if prev:
-                        dest = prev[:1]
-                        extra = ("destination taken from an earlier sentence",)
-                far = [m for m in origins if m.level >= 5]
-                if far:
-                    extra += ("origin outside the map's detail: " + ", ".join(m.res.name for m in far),)
-                origins = [m for m in origins if m.level < 5]
-                if origins and dest and all(o.record_place != dest[0].record_place for o in origins):
-                    drafts.extend(draft([o, *dest], [o, *dest], extra) for o in _distinct(origins))
-                    continue
-                places = [m for m in places if m.level < 5] or places
-                drafts.append(draft(_distinct(places), [], extra))
-            elif kind in SPLIT_PER_PLACE and len(places) > 1:
-                drafts.extend(draft([m], []) for m in _distinct(places))
-            else:
-                drafts.append(draft(_distinct(places), []))
+            drafts.extend(_claim_drafts(text, facts, k, claim, places, actors, date_span))
     return drafts, placeless
+
+
+def _claim_places(text: str, facts: list[Facts], k: int, claim: _Claim, own: list[Mention],
+                  drafts: list[Draft]) -> list[Mention]:
+    """The claim's places: its own, narrowed to the finest; else the facility the sentence refers
+    to, or (for kinds that may) the places of an earlier sentence."""
+    f, kind = facts[k], claim.kind
+    if kind == "strike":
+        own = [m for m in own if m.level < 5]  # a strike "in Syria" says nothing about where
+    if kind == "movement" or claim.subtype == "redeployment":
+        origins, dests, others = _movement_ends(text, own)
+        if claim.subtype == "redeployment":
+            if origins:
+                claim.notes.append("redeployed from " + ", ".join(m.res.name or m.query for m in origins))
+            own = dests + others or origins
+    places = own
+    if len(places) > 1 and any(m.level >= 5 for m in places) and any(m.level < 5 for m in places):
+        places = [m for m in places if m.level < 5]  # "in Syria ... in northern Syria": the finer one
+    if places:
+        return places
+    if _REFERS_TO_FACILITY.search(text, f.start, f.end) and kind != "facility":
+        room = next((d for d in reversed(drafts) if d.kind == "facility"), None)
+        if room is not None:
+            claim.borrowed.add("place")
+            claim.notes.append("place of the facility the sentence refers to")
+            return list(room.places)
+    definite = kind == "facility" and _REFERS_TO_FACILITY.search(text, f.start, f.end)
+    if kind in BORROW_PLACES and not definite:
+        inherited, _src = _recent(facts, k, lambda g: g.places())
+        if inherited:
+            claim.borrowed.add("place")
+            claim.notes.append("place taken from an earlier sentence (the text refers back to it)")
+            return list(inherited)
+    return []
+
+
+def _claim_actors(facts: list[Facts], k: int, claim: _Claim, unknown_actor: str | None) -> list[str]:
+    """Who the claim is about: named in the sentence, the owner of a struck facility, an earlier
+    sentence's actors, or the registry's "unknown" (said so in the notes)."""
+    f, kind, cues = facts[k], claim.kind, claim.cues
+    actors = f.actor_ids(kind, cues[0])
+    struck = [c for c in f.live_cues() if c.kind == "strike" and c.start < cues[0].start]
+    if kind == "facility" and struck:  # the struck facility belongs to whom the text names with it
+        actors = list(dict.fromkeys(h.actor for h in f.actors if struck[0].end <= h.start < cues[0].start))
+    if not actors and kind not in ("strike", "operation") and not (kind == "facility" and struck):
+        inherited, _ = _recent(facts, k, lambda g, kind=kind: g.actor_ids(kind))
+        if inherited:
+            actors = list(inherited)
+            claim.borrowed.add("actors")
+            claim.notes.append("actors taken from an earlier sentence")
+    if not actors and unknown_actor:
+        actors = [unknown_actor]
+        claim.notes.append("the text does not say who")
+    return actors
+
+
+def _claim_date(facts: list[Facts], k: int, claim: _Claim) -> DateSpan | None:
+    """The sentence's first date, else the latest date earlier in the same paragraph."""
+    f = facts[k]
+    if f.dates:
+        return f.dates[0]
+    d, _ = _recent(facts, k, lambda g: [x for x in g.dates if g.para == f.para])
+    if d:
+        claim.borrowed.add("date")
+        return d[0]
+    return None
+
+
+def _claim_drafts(text: str, facts: list[Facts], k: int, claim: _Claim, places: list[Mention], actors: list[str],
+                  date_span: DateSpan | None) -> list[Draft]:
+    """The drafts of a placed claim: a movement per origin toward its destination, one per place
+    for the kinds that split, else one over all its places."""
+    f, kind = facts[k], claim.kind
+
+    def draft(ps: list[Mention], route: list[Mention], extra: tuple[str, ...] = ()) -> Draft:
+        return Draft(kind, claim.subtype, list(ps), list(route), list(actors), [(f.start, f.end)], date_span,
+                     claim.planned, f.index, [*claim.notes, *extra], set(claim.borrowed))
+
+    if kind == "movement":
+        origins, dests, others = _movement_ends(text, places)
+        dest = (dests or others)[:1]
+        extra: tuple[str, ...] = ()
+        if not dest and origins:
+            prev, _ = _recent(facts, k, lambda g: [m for m in g.places() if m.level < 5])
+            if prev:
+                dest = prev[:1]
+                extra = ("destination taken from an earlier sentence",)
+        far = [m for m in origins if m.level >= 5]
+        if far:
+            extra += ("origin outside the map's detail: " + ", ".join(m.res.name for m in far),)
+        origins = [m for m in origins if m.level < 5]
+        if origins and dest and all(o.record_place != dest[0].record_place for o in origins):
+            return [draft([o, *dest], [o, *dest], extra) for o in _distinct(origins)]
+        return [draft(_distinct([m for m in places if m.level < 5] or places), [], extra)]
+    if kind in SPLIT_PER_PLACE and len(places) > 1:
+        return [draft([m], []) for m in _distinct(places)]
+    return [draft(_distinct(places), [])]
 
 
 def _distinct(places: list[Mention]) -> list[Mention]:
