@@ -137,6 +137,8 @@ def synthetic_frame(n: int, *, seed: int = 0, area_share: float = 0.35) -> gpd.G
         "notes": np.where(rng.random(n) < 0.2, "Single source; treat with care.", None),
         "fatalities": np.full(n, None),
         "source_event": np.full(n, None),
+        "corroborated_by": np.full(n, None),  # synthetic reports corroborate nothing
+        "corroborated": np.zeros(n, dtype=bool),
     }
     frame = conform(data, geometry)
     fill_representative_points(frame)
@@ -210,13 +212,16 @@ def write_data_folder(out: Any, *, rows: int, seed: int = 0, gazetteer: Any = No
 
     from geo import settings
     from geo.core.gazetteer_access import get_gazetteer
+    from geo.core.problems import ProblemLog
     from geo.store.folder import DataFolder
 
     gz = gazetteer if gazetteer is not None else get_gazetteer()
     folder = DataFolder(Path(out))
     folder.events_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(actors_file or settings.DATA_DIR / settings.ACTORS_FILE, folder.actors_path)
-    actor_ids = [e["id"] for e in yaml.safe_load(folder.actors_path.read_text(encoding="utf-8"))]
+    log = ProblemLog()
+    actor_ids = sorted(folder.actors(log))  # the registry read the one way every command reads it
+    log.raise_if_any()
     points = sorted((p for p in gz.places if p.country == "SY" and p.feature_type in _POINT_TYPES
                      and p.governorate), key=lambda p: p.id)
     governorates = sorted((p for p in gz.places if p.feature_type == "governorate"), key=lambda p: p.id)
