@@ -220,8 +220,10 @@ def test_candidates_carry_their_evidence_and_the_record_schema(ingester):
             span = result.text[e["start"]:e["end"]]
             assert e["sha256"] == hashlib.sha256(span.encode("utf-8")).hexdigest()
             assert e["report"] == result.report["id"]
-        assert c["review"]["key"] == f"{result.report['sha256']}:{c['evidence'][0]['start']}-" \
-                                     f"{c['evidence'][0]['end']}:{c['kind']}"
+        # The key says what the candidate says: report, first span, kind, then a digest of places and route.
+        assert c["review"]["key"].startswith(f"{result.report['sha256']}:{c['evidence'][0]['start']}-"
+                                             f"{c['evidence'][0]['end']}:{c['kind']}:")
+    assert len({c["review"]["key"] for c in result.candidates}) == len(result.candidates)
     redeploy = next(c for c in result.candidates if c["subtype"] == "redeployment")
     assert redeploy["actors"] == ["saa"] and redeploy["place"] == "the eastern countryside of Dayr az-Zawr"
     assert "Qalamoun" in redeploy["notes"]  # where they came from, kept as a note
@@ -409,3 +411,22 @@ def test_any_mix_of_report_words_is_ingested_or_refused_cleanly(ingester, words,
         for e in c["evidence"]:
             assert 0 <= e["start"] < e["end"] <= len(text)
             assert e["sha256"] == hashlib.sha256(text[e["start"]:e["end"]].encode("utf-8")).hexdigest()
+
+
+def test_every_distinct_candidate_of_the_seeds_is_queued_and_a_rerun_names_each_one(tmp_path, seeds_dir):
+    """Issue 11: on an empty queue the seeds' distinct candidates were queued 29 of 37 (the queue key
+    was report + first span + kind, so two strikes of one sentence collided)."""
+    data = _data_dir(tmp_path)
+    out = tmp_path / "seeds.json"
+    looked = _run([str(seeds_dir), "--data-dir", str(data), "--no-progress", "--out", str(out)], tmp_path)
+    assert looked.returncode == 0, looked.stderr
+    proposed = {c["id"] for r in json.loads(out.read_text(encoding="utf-8")) for c in r["candidates"]}
+    first = _run([str(seeds_dir), "--data-dir", str(data), "--no-progress"], tmp_path)
+    assert first.returncode == 0, first.stderr
+    from geo.review import load_queue
+
+    queued = {c["id"] for c in load_queue(data).candidates}
+    assert queued == proposed and f"queued {len(proposed)} new candidate(s)" in first.stdout
+    again = _run([str(seeds_dir), "--data-dir", str(data), "--no-progress"], tmp_path)
+    named = [line for line in again.stdout.splitlines() if line.strip().startswith("already queued: cand-")]
+    assert "queued 0 new candidate(s)" in again.stdout and len(named) == len(proposed)

@@ -61,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"queued {added.added} new candidate(s) in {data_dir / 'review' / 'queue.yaml'}"
               + (f"; {added.already_queued} already queued" if added.already_queued else "")
               + (f"; {added.already_rejected} rejected before, not proposed again" if added.already_rejected else ""))
+        for why, entries in (("already queued", added.queued_before), ("rejected before", added.rejected_before)):
+            for candidate_id, title in entries:  # nothing left out without being named
+                print(f"  {why}: {candidate_id} {title}")
     if batch.failures:
         print(f"{len(batch.failures)} of {len(batch.failures) + len(batch.results)} file(s) could not be ingested",
               file=sys.stderr)

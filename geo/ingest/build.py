@@ -462,9 +462,13 @@ def merge(drafts: list[Draft], placeless: list[dict[str, Any]]) -> list[Draft]:
 
 
 # --- records -----------------------------------------------------------------------------------
-def candidate_key(report_sha256: str, start: int, end: int, kind: str) -> str:
-    """Identity of a candidate across ingestions: report hash + first evidence span + kind."""
-    return f"{report_sha256}:{start}-{end}:{kind}"
+def candidate_key(report_sha256: str, start: int, end: int, kind: str, places: tuple[str, ...] = (),
+                  route: tuple[str, ...] = ()) -> str:
+    """Identity of a candidate across ingestions: what it says (report, first evidence span, kind,
+    places, route).  One sentence may say several things of one kind (a strike at each of two
+    places, a movement from each of two origins): those are distinct candidates, never duplicates."""
+    said = "|".join(places) + "→" + "|".join(route)
+    return f"{report_sha256}:{start}-{end}:{kind}:{hashlib.sha256(said.encode('utf-8')).hexdigest()[:12]}"
 
 
 def candidate_id(key: str, places: tuple[str, ...]) -> str:
@@ -502,8 +506,9 @@ def to_record(d: Draft, *, text: str, report_id: str, report_sha256: str, publis
               actor_names: dict[str, str], unverified: bool) -> dict[str, Any]:
     """The candidate as a record dict (schema of ``data/events/*.yaml``) plus its ``review`` block."""
     first = d.evidence[0]
-    key = candidate_key(report_sha256, first[0], first[1], d.kind)
     place_values = [m.record_place for m in d.places]
+    key = candidate_key(report_sha256, first[0], first[1], d.kind, tuple(place_values),
+                        tuple(m.record_place for m in d.route))
     dates, date_notes = _dates(d, published)
     label = _SUBTYPE_LABEL.get(d.subtype or "", _KIND_LABEL[d.kind])
     where = " → ".join(_place_label(m) for m in d.route) if d.route else ", ".join(_place_label(m) for m in d.places)

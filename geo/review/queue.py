@@ -120,9 +120,18 @@ class Added:
     """What :func:`add_results` did."""
 
     added: int = 0
-    already_queued: int = 0
-    already_rejected: int = 0
     reports: list[str] = field(default_factory=list)
+    #: ``(candidate id, title)`` of each candidate the queue already held, and of those rejected before.
+    queued_before: list[tuple[str, str]] = field(default_factory=list)
+    rejected_before: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def already_queued(self) -> int:
+        return len(self.queued_before)
+
+    @property
+    def already_rejected(self) -> int:
+        return len(self.rejected_before)
 
 
 def add_results(results: Iterable[Any], *, data_dir: Path | str | None = None) -> Added:
@@ -160,10 +169,8 @@ def _add_results(results: list[Any], folder: DataFolder) -> Added:
         for cand in result.candidates:
             key = cand["review"]["key"]
             if key in known:
-                if known[key].get("status") == "rejected":
-                    summary.already_rejected += 1
-                else:
-                    summary.already_queued += 1
+                named = (str(known[key].get("id")), str(cand.get("title") or ""))
+                (summary.rejected_before if known[key].get("status") == "rejected" else summary.queued_before).append(named)
                 continue
             entry = copy.deepcopy(cand)
             entry["review"]["queued"] = now()
