@@ -61,3 +61,25 @@ def test_staged_writes_vanish_on_error(tmp_path):
 def test_write_text_atomic(tmp_path):
     write_text_atomic(tmp_path / "x.json", "{}\n")
     assert (tmp_path / "x.json").read_text() == "{}\n" and len(list(tmp_path.iterdir())) == 1
+
+
+def test_a_killed_writes_temp_file_is_removed_by_the_next_write(tmp_path):
+    """kill -9 between writing a temp and renaming it leaves ``.<stem>.<hex>.tmp<suffix>``; the next
+    write of the same file removes it once it is clearly stale, and never touches a live writer's."""
+    import os
+    import time
+
+    from geo.store.atomic import STALE_TEMP_S
+
+    target = tmp_path / "strikes.geojson"
+    stale = tmp_path / ".strikes.0badc0de.tmp.geojson"
+    live = tmp_path / ".strikes.1234abcd.tmp.geojson"
+    other = tmp_path / ".notes.0badc0de.tmp.txt"  # another file's temp is not ours to judge here
+    for path in (stale, live, other):
+        path.write_text("half a file")
+    old = time.time() - STALE_TEMP_S - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    write_text_atomic(target, "{}")
+    assert target.read_text() == "{}"
+    assert not stale.exists() and live.exists() and other.exists()

@@ -11,9 +11,32 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+
+#: A temp file of ours older than this was left by a killed process (a live writer renames its
+#: temp within seconds), so the next write beside it removes it.
+STALE_TEMP_S = 600.0
+
+
+def _temp_pattern(target: Path) -> re.Pattern[str]:
+    return re.compile(rf"^\.{re.escape(target.stem)}\.[0-9a-f]{{8}}\.tmp{re.escape(target.suffix)}$")
+
+
+def remove_stale_temps(target: Path, *, older_than_s: float = STALE_TEMP_S) -> list[Path]:
+    """Delete temp files of our own naming for ``target`` left by a killed write; returns them."""
+    pattern, now, removed = _temp_pattern(target), time.time(), []
+    with contextlib.suppress(OSError):
+        for path in target.parent.iterdir():
+            if pattern.match(path.name) and now - path.stat().st_mtime > older_than_s:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+    return removed
 
 
 class Staging:
@@ -23,8 +46,10 @@ class Staging:
         self._pending: list[tuple[Path, Path]] = []
 
     def temp_for(self, target: Path) -> Path:
-        """A fresh temp path in ``target``'s folder, keeping its suffix (drivers sniff it)."""
+        """A fresh temp path in ``target``'s folder, keeping its suffix (drivers sniff it); stale temps
+        a killed write left for the same target are removed first."""
         target = Path(target)
+        remove_stale_temps(target)
         temp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
         self._pending.append((temp, target))
         return temp
