@@ -9,16 +9,35 @@ never touches this file.  Errors a user can fix are one line on stderr and a non
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from geo.errors import DatasetError, GeoError
 
 PROG = "python -m geo"
+
+#: Terminal control characters (ESC, BEL, backspace, C1 …) that text from reports, file names or
+#: data could carry: printed raw they would recolour, retitle or rewrite the user's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class _PrintableStream:
+    """A text stream that shows control characters as ``\\xNN`` instead of sending them."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+
+    def __getattr__(self, name: str) -> object:  # flush, isatty, encoding … as the real stream
+        return getattr(self._stream, name)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -53,7 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit status instead of raising for expected failures."""
+    """Run one command; returns the exit status instead of raising for expected failures.
+
+    Everything it prints passes through :class:`_PrintableStream` (one place for every command).
+    """
+    with contextlib.redirect_stdout(_PrintableStream(sys.stdout)), \
+            contextlib.redirect_stderr(_PrintableStream(sys.stderr)):
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -430,3 +430,17 @@ def test_every_distinct_candidate_of_the_seeds_is_queued_and_a_rerun_names_each_
     again = _run([str(seeds_dir), "--data-dir", str(data), "--no-progress"], tmp_path)
     named = [line for line in again.stdout.splitlines() if line.strip().startswith("already queued: cand-")]
     assert "queued 0 new candidate(s)" in again.stdout and len(named) == len(proposed)
+
+
+def test_control_characters_from_file_names_never_reach_the_terminal(tmp_path):
+    """A report named with ESC/BEL sequences is printed with them shown as \\xNN, not sent raw."""
+    data = _data_dir(tmp_path)
+    hostile = tmp_path / "inbox" / "bad\x1b[31mred\x07.txt"
+    hostile.parent.mkdir()
+    shutil.copy(BADIA, hostile)
+    proc = _run([str(hostile.parent), "--data-dir", str(data), "--published", "2019-03-14", "--no-progress"],
+                tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    shown = proc.stdout + proc.stderr
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "bad\\x1b[31mred\\x07.txt" in shown
