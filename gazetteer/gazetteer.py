@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from . import confidence, geodesy, precision, settings
@@ -22,6 +23,12 @@ from .phrases import Relation, parse, strip_generic
 
 #: Co-mentioned places: one tuple of (lon, lat, weight) per other mention of the same report.
 _Anchors = tuple[tuple[tuple[float, float, float], ...], ...]
+
+
+def _in_mapped_region(geom: BaseGeometry) -> bool:
+    """Whether a geometry lies within the region the project maps (``settings.MAPPED_BBOX``)."""
+    return geom.within(shapely.box(*settings.MAPPED_BBOX))
+
 
 #: Damascus city is a governorate of its own; "the countryside of Damascus" is Rural Damascus.
 COUNTRYSIDE_GOVERNORATE = {"SY01": "SY03"}
@@ -88,8 +95,13 @@ class Gazetteer:
         return self._resolve(query, context=context, fuzzy=fuzzy, online=online)
 
     def _resolve(self, query: str, *, context: str | None, fuzzy: bool = True, online: bool | None = None,
-                 anchors: _Anchors = ()) -> Resolution:
-        q = " ".join(str(query).split())
+                 anchors: _Anchors = (), depth: int = 0) -> Resolution:
+        """The answer to one query; ``depth`` counts the relative phrases this query is an anchor of."""
+        query = str(query)
+        if len(query) > settings.MAX_QUERY_CHARS:  # before any work: the bound on what one string costs
+            return Resolution(query=query, resolved=False, confidence=0.0, context=context,
+                              note=f"query too long ({len(query)} characters, at most {settings.MAX_QUERY_CHARS})")
+        q = " ".join(query.split())
         if not q:
             return Resolution(query=query, resolved=False, confidence=0.0, note="empty query", context=context)
         if q in self._by_id:
@@ -98,7 +110,10 @@ class Gazetteer:
         if res is None:
             relation = parse(q)
             if relation is not None:
-                res = self._by_relation(q, relation, context)
+                if depth >= settings.MAX_PHRASE_DEPTH:
+                    return self._unresolved(q, context,
+                                            f"relative phrases nested more than {settings.MAX_PHRASE_DEPTH} deep")
+                res = self._by_relation(q, relation, context, depth)
         if res is None:
             stripped = strip_generic(q)
             if stripped != q:
@@ -109,13 +124,22 @@ class Gazetteer:
             res = self._unresolved(q, context, f"not sure enough ({res.confidence:.2f}): {res.note or res.name}",
                                    alternatives=res.alternatives)
         if res is not None and res.resolved:
-            return res
+            return self._in_region(res)
         use_online = settings.online() if online is None else online
         if use_online and self.online is not None:
             remote = self.online(q)
             if remote is not None:
-                return remote
+                return self._in_region(remote)
         return res if res is not None else self._unresolved(q, context, "no place of that name")
+
+    def _in_region(self, res: Resolution) -> Resolution:
+        """The answer, or an unresolved one when its footprint leaves the mapped region
+        (``settings.MAPPED_BBOX``). A curated place named as itself keeps its own geometry."""
+        own = res.place is not None and res.parse is None and res.geometry is res.place.geometry
+        if own or res.geometry is None or _in_mapped_region(res.geometry):
+            return res
+        return self._unresolved(res.query, res.context, f"{res.name or 'the footprint'} lies outside the mapped "
+                                "region (Syria and its neighbours)")
 
     def resolve_many(self, names: Iterable[str | dict[str, Any]], *, context: str | None = None,
                      joint: bool = True) -> list[Resolution]:
@@ -349,20 +373,32 @@ class Gazetteer:
         return self._contexts[context]
 
     # --- relative phrases ----------------------------------------------------------------
-    def _by_relation(self, query: str, rel: Relation, context: str | None) -> Resolution | None:
+    def _by_relation(self, query: str, rel: Relation, context: str | None, depth: int = 0) -> Resolution | None:
+        """The footprint of a parsed phrase; its anchors are resolved one level deeper."""
         if rel.kind == "possessive":
             name, owner = rel.anchors
-            owner_res = self.resolve(owner, fuzzy=False)
+            owner_res = self._resolve(owner, context=None, fuzzy=False, depth=depth + 1)
             if not owner_res.resolved:
                 return None
             return self._by_name(name, owner, fuzzy=True, query=query)
-        anchors = [self.resolve(a, context=context) for a in rel.anchors]
+        parsed = {"phrase": rel.phrase, "relation": rel.kind, "anchors": list(rel.anchors)}
+        if rel.distance_km is not None and not rel.distance_km <= settings.MAX_DISTANCE_KM:  # also NaN, inf
+            return Resolution(query=query, resolved=False, confidence=0.0, context=context, parse=parsed,
+                              note=f"a distance of {rel.distance_km:.6g} km is beyond what reports mean "
+                                   f"(at most {settings.MAX_DISTANCE_KM:g} km)")
+        anchors = [self._resolve(a, context=context, depth=depth + 1) for a in rel.anchors]
         failed = [(a, r) for a, r in zip(rel.anchors, anchors) if not r.resolved]
         if failed:
             a, r = failed[0]
+            # A nested phrase's own anchor note names the innermost failure: pass it up as it is.
+            note = r.note if r.note.startswith("anchor ") else \
+                f"anchor {a!r} of the phrase is unresolved" + (f": {r.note}" if r.note else "")
             return Resolution(query=query, resolved=False, confidence=0.0, alternatives=r.alternatives,
-                              context=context, note=f"anchor {a!r} of the phrase is unresolved",
-                              parse={"phrase": rel.phrase, "relation": rel.kind, "anchors": list(rel.anchors)})
+                              context=context, note=note, parse=parsed)
+        abroad = [a for a in anchors if not _in_mapped_region(geodesy.point(*a.representative_point))]
+        if abroad:  # a footprint around a place abroad would leave the region (or the map: "northern Russia")
+            return Resolution(query=query, resolved=False, confidence=0.0, context=context, parse=parsed,
+                              note=f"anchor {abroad[0].name!r} lies outside the mapped region (Syria and its neighbours)")
         geom, point, ftype, name = self._footprint(rel, anchors)
         radius = geodesy.equivalent_radius_m(geom)
         geo_p, where_p = precision.codes(ftype, radius)  # the footprint already holds the anchors' uncertainty

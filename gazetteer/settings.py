@@ -79,6 +79,25 @@ DISTANCE_MIN_TOL_KM = 3.0
 #: Half-width of the corridor for "between X and Y", as a share of the X-Y distance (at least 2 km).
 BETWEEN_WIDTH = 0.25
 
+#: A stated distance beyond this ("5000 km from Palmyra") is not one a report about Syria means: the phrase
+#: is refused (unresolved, with a note) instead of drawn around half the globe.
+MAX_DISTANCE_KM = 500.0
+
+#: The longest query (name or phrase, as given) that is resolved at all. No place name or report phrase
+#: comes near it; a longer one comes back unresolved with a note before any work, which bounds what one
+#: string (a place box, a ``place:`` field, a JSONL line) can cost.
+MAX_QUERY_CHARS = 300
+
+#: How deep relative phrases may nest: "30 km from the outskirts of Homs" is 2, "near near ... X" more.
+#: A deeper phrase comes back unresolved with a note.
+MAX_PHRASE_DEPTH = 3
+
+#: The region the project maps, [west, south, east, north]: Syria and its neighbours (Turkey, Iraq,
+#: Jordan, Israel and Palestine, Lebanon) with a margin. A footprint built from a phrase, or an online
+#: answer, that leaves it is never resolved; named places of the curated data abroad (Moscow, Tehran)
+#: keep their own geometry.
+MAPPED_BBOX = (25.5, 28.0, 50.0, 42.5)
+
 #: Vertices of a geodesic circle (area error < 0.05 % at 128).
 CIRCLE_VERTICES = 128
 

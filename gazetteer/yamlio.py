@@ -6,12 +6,26 @@ libyaml's C parser where PyYAML has it: the curated gazetteer loads on every col
 """
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 import yaml
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+#: How much of a value an error message quotes (an aliased "billion laughs" value expands without end).
+QUOTE_CHARS = 80
+_QUOTE = reprlib.Repr()
+_QUOTE.maxstring = _QUOTE.maxother = QUOTE_CHARS
+_QUOTE.maxlevel = 3
+
+
+def quote(value: Any) -> str:
+    """A short ``repr`` of a value for messages: bounded in length and depth, however large the value."""
+    text = _QUOTE.repr(value)
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 3] + "..."
 
 
 class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
@@ -24,10 +38,17 @@ class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
             # here and again in the base class doubled the cost of reading a large file.
             scalar = isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:str"
             key = key_node.value if scalar else self.construct_object(key_node, deep=True)
-            if key in seen:
+            try:
+                duplicate = key in seen
+            except TypeError as exc:  # "? [a, b]": a list or mapping as a key
                 raise yaml.constructor.ConstructorError(
                     "while constructing a mapping", node.start_mark,
-                    f"found duplicate key {key!r}", key_node.start_mark,
+                    f"found unhashable key {quote(key)}", key_node.start_mark,
+                ) from exc
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"found duplicate key {quote(key)}", key_node.start_mark,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -41,4 +62,8 @@ StrictLoader.yaml_implicit_resolvers = {
 
 def load(text: str | bytes) -> Any:
     """Parse YAML text strictly; raises ``yaml.YAMLError`` (with a position) on any problem."""
-    return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a safe loader
+    try:
+        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a safe loader
+    except UnicodeEncodeError as exc:  # a lone surrogate: libyaml reads UTF-8, which cannot hold it
+        raise yaml.reader.ReaderError("<unicode string>", exc.start, ord(exc.object[exc.start]), exc.encoding,
+                                      "a lone surrogate is not text") from exc

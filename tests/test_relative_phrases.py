@@ -1,13 +1,18 @@
 """Relative phrases become footprints with both precision codes and a record of the parse."""
 from __future__ import annotations
 
+import time
+import tracemalloc
+
 import numpy as np
 import pytest
 import shapely
+import yaml
 from shapely.geometry import Point
 
-from gazetteer import load_gazetteer
+from gazetteer import load_gazetteer, settings
 from gazetteer.geodesy import GEOD, distance_m
+from gazetteer.yamlio import load as load_yaml
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +112,80 @@ def test_unresolved_anchor_names_the_anchor(gz):
     res = gz.resolve("between al-Humaira and Zzyzxq")
     assert not res.resolved
     assert "Zzyzxq" in res.note
+
+
+# --- bounds (issue 11): absurd distances, footprints off the map, nesting and length -------------------
+
+
+@pytest.mark.parametrize("query", ["99999 km from Palmyra", "5000 km from Palmyra", "5000 km north of Palmyra",
+                                   "1" * 250 + " km from Palmyra", "9" * 40 + " miles east of Palmyra"])
+def test_a_distance_beyond_what_reports_mean_is_refused_with_a_note(gz, query):
+    res = gz.resolve(query)
+    assert not res.resolved and res.confidence == 0.0 and res.geometry is None
+    assert f"at most {settings.MAX_DISTANCE_KM:g} km" in res.note
+    assert res.parse["relation"] == "distance"
+
+
+def test_a_distance_within_the_bound_still_draws_a_ring(gz):
+    res = gz.resolve(f"{settings.MAX_DISTANCE_KM * 0.8:g} km from Palmyra")
+    assert res.resolved and res.geometry.is_valid
+
+
+@pytest.mark.parametrize("query", ["30 km from Tehran", "near Moscow", "northern Russia", "between Aleppo and Tehran"])
+def test_a_footprint_outside_the_mapped_region_is_never_resolved(gz, query):
+    res = gz.resolve(query)
+    assert not res.resolved and "outside the mapped region" in res.note
+
+
+def test_a_place_abroad_named_as_itself_keeps_its_answer(gz):
+    assert gz.resolve("Moscow").id == "moscow" and gz.resolve("eastern Iraq").resolved
+
+
+@pytest.mark.parametrize("query", ["near " * 5000 + "Palmyra", "near" * 200 + " Palmyra", "1" * 400 + " km from Palmyra",
+                                   "Palmyra" * 10_000])
+def test_a_query_longer_than_the_bound_is_unresolved_at_once(gz, query):
+    res = gz.resolve(query)
+    assert not res.resolved and res.confidence == 0.0
+    assert f"at most {settings.MAX_QUERY_CHARS}" in res.note and query[:50] not in res.note
+
+
+def test_nested_phrases_are_bounded_in_depth(gz):
+    deep = "near " * settings.MAX_PHRASE_DEPTH + "Palmyra"
+    assert gz.resolve(deep).resolved
+    res = gz.resolve("near " + deep)
+    assert not res.resolved and f"nested more than {settings.MAX_PHRASE_DEPTH} deep" in res.note
+
+
+def test_format_and_printf_directives_are_no_place(gz):
+    res = gz.resolve("{0.__class__} %s %n")
+    assert not res.resolved and res.confidence == 0.0
+
+
+def test_the_fuzzy_matcher_is_linear_in_the_key(gz):
+    """A 100 KB name costs well under seconds; a 10 KB one no quadratic memory (the issue measured 888 MB at
+    30 KB, about 100 MB at 10 KB). The matcher is measured itself, without the resolver's length bound."""
+    gz.index.fuzzy("Palmyra")  # the blocking tables are built once, outside the measure
+    t0 = time.perf_counter()
+    gz.index.fuzzy(("Palmyrax" * 12_500)[:100_000])
+    assert time.perf_counter() - t0 < 5.0
+    tracemalloc.start()
+    try:
+        gz.index.fuzzy(("Palmyrax" * 1_250)[:10_000])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30_000_000
+
+
+@pytest.mark.parametrize("text", ["? [a, b]\n: 1\n", "{[a]: 1}", "? {a: 1}\n: 2\n", "a: &x [1, 2]\n? *x\n: 3\n"])
+def test_complex_yaml_keys_are_a_yaml_error_not_a_crash(text):
+    with pytest.raises(yaml.YAMLError, match="unhashable key"):
+        load_yaml(text)
+
+
+def test_yaml_error_messages_quote_a_bounded_value():
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh")) + "? *h\n: 1\n? *h\n: 2\n"
+    with pytest.raises(yaml.YAMLError) as err:
+        load_yaml(laughs)
+    assert len(str(err.value)) < 400
