@@ -21,12 +21,17 @@ from geo.core import timeline
 from dashboard.loaders import boundaries_stamp, load_background, load_data, load_gz
 from geo.store import DataFolder
 from geo.errors import GeoError
-from geo.core.filtering import filter_records, present_values
+from geo.core.filtering import CORROBORATION_CHOICES, filter_records, present_values
 from geo.core.model import KIND_LAYERS
 
 MAP_HEIGHT = 620
 TABLE_MAX_ROWS = 5_000
 PLAY_INTERVAL_S = 1.5
+CORROBORATION_LABELS: dict[str, str] = {
+    "all": "all records",
+    "corroborated": "only corroborated (another source reports it too)",
+    "uncorroborated": "only uncorroborated",
+}
 PRECISION_CHOICES: dict[int | None, str] = {
     None: "any (incl. country-level)",
     1: "exact places only",
@@ -81,6 +86,8 @@ with st.sidebar:
     min_conf = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="min_confidence")
     max_prec = st.selectbox("Location precision", list(PRECISION_CHOICES), format_func=PRECISION_CHOICES.get,
                             key="precision")
+    pick_corroboration = st.selectbox("Corroboration", list(CORROBORATION_CHOICES),
+                                      format_func=CORROBORATION_LABELS.get, key="corroboration")
     st.header("Find a place")
     query = st.text_input("Place name", key="place", placeholder="e.g. Palmyra, Deri Ezzor")
     center = zoom = None
@@ -119,7 +126,7 @@ with play_col:
     playing = st.toggle("Play", key="playing", help=f"Step the window forward every {PLAY_INTERVAL_S:g} s")
 
 filters = dict(actors=pick_actors or None, kinds=pick_kinds or None, outlets=pick_outlets or None,
-               min_confidence=min_conf or None, max_geo_precision=max_prec)
+               min_confidence=min_conf or None, max_geo_precision=max_prec, corroboration=pick_corroboration)
 visible = filter_records(frame, start=window[0], end=window[1], **filters)
 mapped = mapping.mapped_mask(visible)
 coarse = timeline.coarse_mask(visible)
@@ -180,7 +187,9 @@ st.dataframe(pd.DataFrame({
     "kind": shown["kind"], "title": shown["title"], "actors": shown["actor_names"],
     "place (as reported)": shown["place_text"], "geo_precision": shown["geo_precision"],
     "where_prec": shown["where_prec"], "confidence": shown["confidence"], "outlet": shown["source_outlet"],
-    "unverified": shown["unverified"], "summary": shown["summary"], "id": shown["id"],
+    "unverified": shown["unverified"],
+    "also reported by": shown["corroborated_by"].str.replace("; ", " / ", regex=False),
+    "summary": shown["summary"], "id": shown["id"],
 }), hide_index=True, width="stretch", key="records_table")
 if len(table) > TABLE_MAX_ROWS:
     st.caption(f"Showing the first {TABLE_MAX_ROWS:,} of {len(table):,} records by date; "

@@ -46,7 +46,7 @@ def test_export_all_formats(tmp_path, capsys):
     assert {Path(p).name for p in printed} == {
         "zones.geojson", "facilities.geojson", "deployments.geojson", "movements.geojson", "strikes.geojson",
         "operations.geojson", "statements.geojson", "places.geojson", "desert-atlas.gpkg", "desert-atlas.kml",
-        "desert-atlas.csv"}
+        "desert-atlas.csv", "links.csv"}  # links.csv: corroboration links, with the CSV
     assert all(Path(p).is_file() for p in printed)
 
 

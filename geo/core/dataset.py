@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.core.corroboration import annotate
 from geo.core.frame import CRS, ID_SEP, TEXT_SEP, conform
 from geo.core.validate import UNVERIFIED_RE
 from geo.core.model import KIND_LAYERS, Actor, Record, Report
@@ -89,12 +90,15 @@ def records_to_frame(records: tuple[Record, ...] | list[Record], actors: dict[st
         "notes": col(lambda r: r.notes),
         "fatalities": col(lambda r: r.fatalities),
         "source_event": col(lambda r: _join([s.event for s in r.sources])),
+        "corroborated_by": [None] * len(records),  # filled by corroboration.annotate below
+        "corroborated": [False] * len(records),
     }
     for name in ("date_start", "date_end", "first_reported", "last_reported"):
         data[name] = pd.to_datetime(pd.Series(data[name], dtype="object"))
     geometry = np.array(col(lambda r: r.geometry), dtype=object)
     frame = conform(data, geometry)
     fill_representative_points(frame)
+    annotate(frame)
     return frame
 
 

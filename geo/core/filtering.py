@@ -29,6 +29,8 @@ from geo.errors import FilterError
 from geo.core.model import KIND_LAYERS, LAYER_KINDS
 
 DateLike = date | datetime | pd.Timestamp | str | None
+#: ``corroboration`` filter values: every record, only those another source also reports, only the others.
+CORROBORATION_CHOICES: tuple[str, ...] = ("all", "corroborated", "uncorroborated")
 
 
 def _timestamp(value: DateLike, name: str, *, last: bool = False) -> pd.Timestamp | None:
@@ -125,12 +127,14 @@ def filter_records(
     outlets: str | Iterable[str] | None = None,
     min_confidence: float | None = None,
     max_geo_precision: int | None = None,
+    corroboration: str | None = None,
 ) -> pd.DataFrame:
     """The rows of ``frame`` passing every given filter (original index kept; ``None`` = no filter).
 
     ``actors``: any of these actor ids takes part.  ``kinds``: record kinds or layer names.
     ``outlets``: any source outlet matches (case-insensitive).  ``max_geo_precision``: ACLED code
     at most this (1 keeps only exact places).  ``actors``/``kinds`` strings may be comma-separated.
+    ``corroboration``: one of :data:`CORROBORATION_CHOICES` (``None`` = ``"all"``).
     """
     mask = time_mask(frame, start, end)
     kind_list = _as_set(kinds)
@@ -151,4 +155,10 @@ def filter_records(
         mask &= (frame["confidence"] >= float(min_confidence)).to_numpy(dtype=bool, na_value=False)
     if max_geo_precision is not None:
         mask &= (frame["geo_precision"] <= int(max_geo_precision)).to_numpy(dtype=bool, na_value=False)
+    if corroboration not in (None, "all"):
+        if corroboration not in CORROBORATION_CHOICES:
+            raise FilterError(f"unknown corroboration filter {corroboration!r} "
+                              f"(expected one of {', '.join(CORROBORATION_CHOICES)})")
+        linked = frame["corroborated"].fillna(False).to_numpy(dtype=bool)
+        mask &= linked if corroboration == "corroborated" else ~linked
     return frame[mask]

@@ -58,6 +58,9 @@ FRAME_COLUMNS: dict[str, str] = {
     # Imported datasets: reported deaths, and the dataset's event id(s) of the record's sources.
     "fatalities": "Int64",
     "source_event": "str",
+    # Corroboration (geo/core/corroboration.py): the other sources reporting the same event.
+    "corroborated_by": "str",
+    "corroborated": "bool",
 }
 LIST_COLUMNS: tuple[str, ...] = tuple(c for c, t in FRAME_COLUMNS.items() if t == "object")
 DATE_COLUMNS: tuple[str, ...] = tuple(c for c, t in FRAME_COLUMNS.items() if t == DATETIME)

@@ -75,6 +75,7 @@ def csv_table(frame: pd.DataFrame) -> pd.DataFrame:
         "unverified": frame["unverified"],
         "report_ids": frame["report_ids"].str.join(";"),
         "source_event_id": frame["source_event"],
+        "corroborated_by": frame["corroborated_by"],
         "evidence": frame["evidence"],
         "confidence": frame["confidence"],
         "status": frame["status"],
@@ -91,5 +92,16 @@ def csv_table(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, fh: TextIO) -> int:
     """Write the records of ``frame`` as CSV to ``fh``; returns the row count."""
     table = csv_table(frame)
+    table.to_csv(fh, index=False, lineterminator="\n")
+    return len(table)
+
+
+def write_links(links: pd.DataFrame, fh: TextIO) -> int:
+    """Write corroboration links (:func:`geo.core.corroboration.link_table`) as CSV; returns the row count.
+
+    One row per direction (``record`` → ``other_record``), so the file filters by record alone."""
+    table = links.copy()
+    for column in ("record", "other_record", "other_source"):
+        table[column] = neutralise_formulas(table[column])
     table.to_csv(fh, index=False, lineterminator="\n")
     return len(table)

@@ -20,15 +20,18 @@ import pyogrio
 
 from geo import settings
 from geo.store.atomic import Staging, staged
-from geo.outputs.export.csv import write_csv
+from geo.outputs.export.csv import write_csv, write_links
 from geo.core.frame import ID_SEP, LIST_COLUMNS
 from geo.outputs.export.geojson import write_feature_collection
 from geo.outputs.export.kml import placemarks, write_document
 from geo.errors import ExportError
+from geo.core.corroboration import link_table
 from geo.core.filtering import filter_records, visibility_window
 from geo.core.model import KIND_LAYERS, PLACES_LAYER, ZONES_LAYER
 
 FORMATS: tuple[str, ...] = ("geojson", "gpkg", "kml", "csv")
+#: Corroboration links, written with the CSV export (see :func:`export_frame`).
+LINKS_FILE = "links.csv"
 RECORD_LAYERS: tuple[str, ...] = tuple(KIND_LAYERS.values())
 
 
@@ -121,11 +124,14 @@ def _write_kml(layers: dict[str, gpd.GeoDataFrame], out_dir: Path, st: Staging) 
 
 
 def export_frame(frame: gpd.GeoDataFrame, out_dir: Path | str, formats: Iterable[str] = ("geojson",), *,
-                 zones: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None) -> list[Path]:
+                 zones: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None,
+                 links: pd.DataFrame | None = None) -> list[Path]:
     """Write ``frame`` (already filtered) in each format to ``out_dir``; returns the files written.
 
     GeoJSON: ``<layer>.geojson`` per layer; GeoPackage/KML: one ``desert-atlas`` file with a
-    table/folder per layer; CSV: ``desert-atlas.csv`` with every record (unmapped ones too).
+    table/folder per layer; CSV: ``desert-atlas.csv`` with every record (unmapped ones too) and
+    ``links.csv``, the corroboration links of those records (``links``: a
+    :func:`~geo.core.corroboration.link_table`, default: the links among ``frame``'s own records).
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -146,6 +152,8 @@ def export_frame(frame: gpd.GeoDataFrame, out_dir: Path | str, formats: Iterable
                     with open(st.temp_for(out / f"{settings.EXPORT_BASENAME}.csv"), "w",
                               encoding="utf-8", newline="") as fh:
                         write_csv(frame, fh)
+                    with open(st.temp_for(out / LINKS_FILE), "w", encoding="utf-8", newline="") as fh:
+                        write_links(_links_of(frame, links), fh)
                 else:
                     writers[fmt](layers, out, st)
             written = st.targets
@@ -155,11 +163,21 @@ def export_frame(frame: gpd.GeoDataFrame, out_dir: Path | str, formats: Iterable
     return written
 
 
+def _links_of(frame: pd.DataFrame, links: pd.DataFrame | None) -> pd.DataFrame:
+    """The links whose ``record`` is one of ``frame``'s."""
+    table = link_table(frame) if links is None else links
+    return table[table["record"].isin(frame["id"]).to_numpy()].reset_index(drop=True)
+
+
 def export_dataset(dataset: Any, out_dir: Path | str, formats: Sequence[str] = ("geojson",),
                    **filters: Any) -> list[Path]:
-    """Filter a :class:`~geo.core.dataset.Dataset` (``filter_records`` keywords) and export it."""
+    """Filter a :class:`~geo.core.dataset.Dataset` (``filter_records`` keywords) and export it.
+
+    ``links.csv`` (with CSV) lists the exported records' links to *any* record of the dataset, as
+    their ``corroborated_by`` column does, so a filtered export still names its corroborators."""
     frame = filter_records(dataset.frame, **filters) if filters else dataset.frame
-    return export_frame(frame, out_dir, formats, zones=dataset.zones, places=dataset.places)
+    links = link_table(dataset.frame) if "csv" in formats else None
+    return export_frame(frame, out_dir, formats, zones=dataset.zones, places=dataset.places, links=links)
 
 
 def view_geojson(frame: pd.DataFrame, *, name: str = "desert-atlas view") -> bytes:

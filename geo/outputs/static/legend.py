@@ -273,6 +273,18 @@ def legend_sections(df: pd.DataFrame, layers: Any, actors: Mapping[str, Any], zo
     return sections, lst
 
 
+def dataset_licences(df: pd.DataFrame) -> dict[str, str]:
+    """Outlet → licence of the imported datasets among ``df``'s records (rows carrying a dataset
+    event id); the licence is the first sentence of the dataset's report caveat, which the importer
+    opens with it, so the PNG credits ACLED and UCDP as their terms ask."""
+    if "source_event" not in df.columns:
+        return {}
+    rows = df[df["source_event"].notna().to_numpy()]
+    pairs = rows[["source_outlet", "source_caveat"]].dropna().drop_duplicates()
+    first = pairs["source_caveat"].astype(str).str.split(r"(?<=\.)\s", n=1, regex=True).str[0]
+    return dict(sorted(zip(pairs["source_outlet"].astype(str), first), key=lambda kv: kv[0].casefold()))
+
+
 def caption_paragraphs(df: pd.DataFrame, layers: Any, window: str, filters_caption: str | None, total: int | None,
                        gazetteer: Gazetteer, boundaries: str | None, proj: Any, places: Mapping[str, str]) -> list[Paragraph]:
     """The caption: window and filters, what was not drawn and why, sources, data credits."""
@@ -314,6 +326,9 @@ def caption_paragraphs(df: pd.DataFrame, layers: Any, window: str, filters_capti
                      "unverified." if unverified.sum() != 1 else
                      " 1 record comes from a source that calls itself unverified.")
         text += " Summaries and locations are Desert Atlas's reading of these reports."
+        licences = dataset_licences(df)
+        if licences:
+            text += " Imported datasets: " + "; ".join(f"{o} ({t.rstrip('.')})" for o, t in licences.items()) + "."
         paras.append(Paragraph("Sources:", text))
     credits = [f"Places: {a}" for a in getattr(gazetteer, "attribution", ())]
     credits.append(f"Borders: {BORDER_SOURCE}")

@@ -137,6 +137,11 @@ def _date(start: str, end: str, precision: str, reported: str) -> str:
     return text + (f"; reported as “{reported}”" if reported else "")
 
 
+def _also_reported(values: pd.Series) -> list[str]:
+    """Escaped "ACLED SYR1 / UCDP GED 7" per row from ``corroborated_by`` (``""`` when none)."""
+    return _texts(values.str.replace(TEXT_SEP, " / ", regex=False))
+
+
 def _tr(label: str, value: str) -> str:
     return f"<tr><th>{label}</th><td>{value}</td></tr>" if value else ""
 
@@ -170,6 +175,7 @@ def popup_html(frame: pd.DataFrame, *, reports: Mapping[str, Any] | None = None,
     # Imported dataset rows: their event id stands where a quoted passage would (no report text).
     events = _texts(frame["source_event"]) if "source_event" in frame.columns else [""] * n
     deaths = _ints(frame["fatalities"]) if "fatalities" in frame.columns else [None] * n
+    also = _also_reported(frame["corroborated_by"]) if "corroborated_by" in frame.columns else [""] * n
     out = []
     for i in range(n):
         lifecycle = ""
@@ -191,7 +197,7 @@ def popup_html(frame: pd.DataFrame, *, reports: Mapping[str, Any] | None = None,
             + _tr("Status", lifecycle) + _tr("Place", where_text)
             + _tr("Fatalities", "" if deaths[i] is None else f"{deaths[i]:,} reported")
             + _tr("Confidence", f"{confidence[i]:.2f}" if confidence[i] == confidence[i] else "")
-            + _tr("Source", source) + "</table>"
+            + _tr("Source", source) + _tr("Also reported by", also[i]) + "</table>"
             + (f'<p class="da-summary">{summary[i]}</p>' if summary[i] else "")
             + quotes[i] + note + f'<div class="da-id">{ident[i]}</div></div>')
     return pd.Series(out, index=frame.index, dtype=object)
