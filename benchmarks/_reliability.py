@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks._spelling import misspell
 from gazetteer import Gazetteer, Place
 from gazetteer.geodesy import GEOD
 
@@ -101,18 +102,7 @@ def _doubles(name: str, rng: random.Random) -> str:
 
 
 def _typo(name: str, rng: random.Random) -> str:
-    chars = list(name)
-    i = rng.randrange(1, len(chars) - 1)
-    op = rng.choice(["sub", "del", "ins", "swap"])
-    if op == "sub":
-        chars[i] = rng.choice("aeiouktsrnl")
-    elif op == "del":
-        del chars[i]
-    elif op == "ins":
-        chars.insert(i, rng.choice("aeiouhy"))
-    else:
-        chars[i], chars[i + 1] = chars[i + 1], chars[i]
-    return "".join(chars)
+    return misspell(name, rng, substitutes="aeiouktsrnl")
 
 
 PERTURBATIONS = {"article": _drop_article, "vowels": _vowels, "doubles": _doubles, "typo": _typo}

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks._spelling import misspell
 from gazetteer import Gazetteer, Place, load_gazetteer
 from gazetteer.normalize import normalize, skeleton
 
@@ -51,21 +52,6 @@ def _synthetic_places(n: int, rng: random.Random) -> list[Place]:
 def _variant(name: str, rng: random.Random) -> str:
     v = rng.choice([name.upper(), name.lower(), name.title(), name.translate(ACCENTS)])
     return rng.choice(["al-", "Al ", "el-", ""]) + v
-
-
-def _misspell(name: str, rng: random.Random) -> str:
-    chars = list(name)
-    i = rng.randrange(1, len(chars) - 1)
-    op = rng.choice(["sub", "del", "ins", "swap"])
-    if op == "sub":
-        chars[i] = rng.choice("aeioukqtsr")
-    elif op == "del":
-        del chars[i]
-    elif op == "ins":
-        chars.insert(i, rng.choice("aeiouhy"))
-    else:
-        chars[i], chars[i + 1] = chars[i + 1], chars[i]
-    return "".join(chars)
 
 
 def _cold_load_s() -> float:
@@ -148,7 +134,7 @@ def imported(rng: random.Random) -> int:
         bench(name, "exact_per_s", len(exact_q) / (time.perf_counter() - t0))
         bench(name, "exact_resolved_share", hits / len(exact_q))
         long_rows = [r for r in rows if len(r["name"]) >= 8]
-        fuzzy_q = [(r["id"], _misspell(r["name"], rng)) for r in rng.choices(long_rows, k=5_000)]
+        fuzzy_q = [(r["id"], misspell(r["name"], rng)) for r in rng.choices(long_rows, k=5_000)]
         normalize.cache_clear()
         skeleton.cache_clear()
         t0 = time.perf_counter()
@@ -194,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     exact_q = [rng.choice(latin) for _ in range(60_000)]
     variant_q = [(pid, _variant(n, rng)) for pid, n in (rng.choice(latin) for _ in range(25_000))]
     long_names = [(p.id, p.name) for p in synthetic if len(p.name) >= 8]
-    fuzzy_q = [(pid, _misspell(n, rng)) for pid, n in (rng.choice(long_names) for _ in range(20_000))]
+    fuzzy_q = [(pid, misspell(n, rng)) for pid, n in (rng.choice(long_names) for _ in range(20_000))]
     bench(NAME, "queries", len(exact_q) + len(variant_q) + len(fuzzy_q))
 
     normalize.cache_clear()

@@ -179,15 +179,16 @@ def _sentences_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
         out.append((cursor, m.end()))
         cursor = m.end()
     out.append((cursor, end))
-    spans = []
-    for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
-    return spans
+    return [span for s, e in out if (span := _trimmed(text, s, e)) is not None]
+
+
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """``text[s:e]`` without surrounding whitespace, as offsets; ``None`` when nothing is left."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if e > s else None
 
 
 def _key(text: str) -> str:
@@ -232,16 +233,7 @@ def layout(text: str) -> Layout:
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each non-blank paragraph, surrounding whitespace trimmed."""
-    paras = []
-    for m in _PARAGRAPH.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            paras.append((s, e))
-    return paras
+    return [span for m in _PARAGRAPH.finditer(text) if (span := _trimmed(text, m.start(), m.end())) is not None]
 
 
 def _furniture(line: str) -> Zone | None:
