@@ -41,6 +41,21 @@ def _join(values: list[Any], sep: str = TEXT_SEP) -> str | None:
 
 def records_to_frame(records: tuple[Record, ...] | list[Record], actors: dict[str, Actor]) -> gpd.GeoDataFrame:
     """The flat, typed frame of :data:`geo.core.frame.FRAME_COLUMNS`, one row per record."""
+    return join_frames([frame_rows(records, actors)])
+
+
+def join_frames(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """One frame from the rows of several files (:func:`frame_rows`), with corroboration links, which
+    only the whole dataset can tell."""
+    frame = parts[0] if len(parts) == 1 else conform(pd.concat(parts, ignore_index=True),
+                                                     np.concatenate([p.geometry.to_numpy() for p in parts]))
+    frame = frame.reset_index(drop=True)
+    annotate(frame)
+    return frame
+
+
+def frame_rows(records: tuple[Record, ...] | list[Record], actors: dict[str, Actor]) -> gpd.GeoDataFrame:
+    """The frame rows of ``records`` alone (corroboration left empty): what a file's cache keeps."""
     def col(fn: Any) -> list[Any]:
         return [fn(r) for r in records]
 
@@ -90,7 +105,7 @@ def records_to_frame(records: tuple[Record, ...] | list[Record], actors: dict[st
         "notes": col(lambda r: r.notes),
         "fatalities": col(lambda r: r.fatalities),
         "source_event": col(lambda r: _join([s.event for s in r.sources])),
-        "corroborated_by": [None] * len(records),  # filled by corroboration.annotate below
+        "corroborated_by": [None] * len(records),  # filled by corroboration.annotate in join_frames
         "corroborated": [False] * len(records),
     }
     for name in ("date_start", "date_end", "first_reported", "last_reported"):
@@ -98,7 +113,6 @@ def records_to_frame(records: tuple[Record, ...] | list[Record], actors: dict[st
     geometry = np.array(col(lambda r: r.geometry), dtype=object)
     frame = conform(data, geometry)
     fill_representative_points(frame)
-    annotate(frame)
     return frame
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from geo.core.dataset import Dataset, places_frame, records_to_frame
+import geopandas as gpd
+
+from geo.core.dataset import Dataset, frame_rows, join_frames, places_frame, records_to_frame
+from geo.core.model import Actor
 from geo.core.gazetteer_access import Gazetteer, get_gazetteer
 from geo.core.model import Record
 from geo.core.places import PlaceResolver
@@ -42,8 +45,11 @@ def load_dataset(data_dir: Path | str | None = None, *, gazetteer: Gazetteer | N
     cache = RecordCache.for_load(folder, gazetteer_version=getattr(gz, "version", None),
                                  registries=(folder.actors_path, folder.reports_path), texts=texts, today=today)
     records: list[Record] = []
+    parts: list[gpd.GeoDataFrame] = []
     for path in folder.event_files():
-        records.extend(_file_records(folder, path, ctx, log, cache))
+        file_records, rows = _file_records(folder, path, ctx, log, cache, actors)
+        records.extend(file_records)
+        parts.append(rows)
     if cache is not None and not log.problems:
         cache.prune(cache.path_for(path.read_bytes()) for path in folder.event_files())
     log.raise_if_any()
@@ -54,22 +60,22 @@ def load_dataset(data_dir: Path | str | None = None, *, gazetteer: Gazetteer | N
         records=tuple(records),
         reports=reports,
         actors=actors,
-        frame=records_to_frame(records, actors),
+        frame=join_frames(parts) if parts else records_to_frame([], actors),
         zones=places_frame([p for p in gz.places if p.feature_type == "zone"]),
         places=places_frame(used),
         data_dir=folder.root,
     )
 
 
-def _file_records(folder: DataFolder, path: Path, ctx: LoadContext, log: ProblemLog,
-                  cache: RecordCache | None) -> list[Record]:
-    """One event file's records: from the cache when its bytes were validated before in this
-    context, else parsed and validated (and kept when the file has no problem)."""
+def _file_records(folder: DataFolder, path: Path, ctx: LoadContext, log: ProblemLog, cache: RecordCache | None,
+                  actors: dict[str, Actor]) -> tuple[list[Record], gpd.GeoDataFrame]:
+    """One event file's records and frame rows: from the cache when its bytes were validated before
+    in this context, else parsed and validated (and kept when the file has no problem)."""
     label = folder.label(path)
     data = path.read_bytes() if cache is not None else b""
     cached = cache.get(data) if cache is not None else None
     if cached is not None:
-        for record in cached:  # ids must stay unique across files, cached or not
+        for record in cached[0]:  # ids must stay unique across files, cached or not
             if record.id in ctx.seen_ids:
                 log.add(label, record.id, "id", f"duplicate id (first used in {ctx.seen_ids[record.id]})")
             else:
@@ -78,6 +84,7 @@ def _file_records(folder: DataFolder, path: Path, ctx: LoadContext, log: Problem
     before = len(log.problems)
     records = [record for index, raw in enumerate(folder.read_list(path, log), start=1)
                if (record := parse_record(raw, index, label, ctx, log)) is not None]
+    rows = frame_rows(records, actors)
     if cache is not None and len(log.problems) == before:
-        cache.put(data, records)
-    return records
+        cache.put(data, records, rows)
+    return records, rows

@@ -1,10 +1,10 @@
 """Validated records of each event file, kept between loads so a start does not redo them.
 
-Parsing YAML, resolving places and validating take most of a load.  An event file's records depend
+Parsing YAML, resolving places, validating and building frame rows take most of a load.  An event file's records depend
 only on its bytes and on what they are checked against: the registries, the report texts, the
 gazetteer's version, the record code (``geo/core``) and today's date (for "in the future").  So each file's records are pickled
 under ``<data>/local/cache/records/`` keyed by a hash of all of that; a load reuses the files that
-did not change and validates only the ones that did.  Files with problems are never cached (their
+did not change (records and their frame rows) and validates only the ones that did.  Files with problems are never cached (their
 problems must be listed every time), and a gazetteer without a ``version`` disables the cache.
 """
 from __future__ import annotations
@@ -18,12 +18,14 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import geopandas as gpd
+
 from geo.core.model import Record
 from geo.store.atomic import write_bytes_atomic
 from geo.store.folder import DataFolder
 
 #: Bump when Record's layout changes in a way the code fingerprint would not see.
-FORMAT = 1
+FORMAT = 2  # 2: records and their frame rows
 _SUFFIX = ".records.pickle"
 
 
@@ -64,8 +66,9 @@ class RecordCache:
         key = hashlib.sha256(self.context.encode() + b"\0" + file_bytes).hexdigest()[:40]
         return self.directory / f"{key}{_SUFFIX}"
 
-    def get(self, file_bytes: bytes) -> list[Record] | None:
-        """The records validated earlier from exactly these bytes in this context, if kept."""
+    def get(self, file_bytes: bytes) -> tuple[list[Record], gpd.GeoDataFrame] | None:
+        """The records validated earlier from exactly these bytes in this context, with their frame
+        rows, if kept."""
         path = self.path_for(file_bytes)
         try:
             records = pickle.loads(path.read_bytes())
@@ -75,13 +78,15 @@ class RecordCache:
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
-        return records if isinstance(records, list) else None
+        ok = isinstance(records, tuple) and len(records) == 2 and isinstance(records[0], list)
+        return records if ok else None
 
-    def put(self, file_bytes: bytes, records: list[Record]) -> Path:
-        """Keep ``records`` (a problem-free file's) for the next load; a read-only folder just skips it."""
+    def put(self, file_bytes: bytes, records: list[Record], rows: gpd.GeoDataFrame) -> Path:
+        """Keep a problem-free file's ``records`` and frame ``rows`` for the next load; a read-only
+        folder just skips it."""
         path = self.path_for(file_bytes)
         with contextlib.suppress(OSError):
-            write_bytes_atomic(path, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes_atomic(path, pickle.dumps((records, rows), protocol=pickle.HIGHEST_PROTOCOL))
         return path
 
     def prune(self, keep: Iterable[Path]) -> None:
