@@ -11,7 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["clear_caches", "is_arabic", "light_key", "normalize", "skeleton", "tokens"]
+__all__ = ["arabic_bare_forms", "arabic_written", "clear_caches", "has_arabic_article", "is_arabic", "light_key",
+           "normalize", "skeleton", "tokens"]
 
 #: Memo sizes: a compile normalises every name of an imported gazetteer (150,000 and more) twice,
 #: in merging and in the index; smaller memos would forget each name before its second use.
@@ -60,6 +61,60 @@ _DROP_VOWELS = str.maketrans("", "", "aeiouy")
 def is_arabic(text: str) -> bool:
     """True when the text contains Arabic-script letters."""
     return bool(_AR_RANGE.search(text))
+
+
+#: One-letter proclitics Arabic writes onto the next word: "and", "so", "in/with", "to/for", "like".
+AR_PROCLITICS = "وفبلك"
+#: Proclitics that may stand before another one ("وبالبوكمال": and + in + the).
+_AR_OUTER_PROCLITICS = "وف"
+_AR_INNER_PROCLITICS = "بلك"
+
+
+def arabic_written(word: str) -> str:
+    """A word as written, with only the spelling noise removed (marks, alef/ya/ta marbuta forms).
+
+    Unlike ``normalize`` it keeps the article, because "السورية" (Syrian) and "سورية" (Syria) differ
+    only by it.
+    """
+    return _AR_HARAKAT.sub("", unicodedata.normalize("NFKC", word)).translate(_AR_MAP)
+
+
+def has_arabic_article(word: str) -> bool:
+    """True when a written Arabic word starts with the article ال and has a name after it."""
+    return word.startswith("ال") and len(word) > 3
+
+
+def _skip_marks(word: str, pos: int) -> int:
+    """Index of the first letter at or after ``pos`` (short vowels on a clitic belong to it)."""
+    while pos < len(word) and _AR_HARAKAT.match(word, pos):
+        pos += 1
+    return pos
+
+
+def arabic_bare_forms(word: str) -> list[tuple[int, str]]:
+    """The word without its glued proclitics, as ``(letters cut from its start, bare form)``.
+
+    Reports write "and", "in", "to" onto names ("والجلاء", "بالبوكمال", "لإيران"); a scanner tries
+    these forms only when the whole word is no name, so a name that starts with one of these
+    letters (بلودان، كفر، وادي) keeps its first letter. "ل" before the article eats its alef
+    ("للبوكمال" is "ل" + "البوكمال"), which the bare form puts back.
+    """
+    out: list[tuple[int, str]] = []
+    if len(word) < 3 or word[0] not in AR_PROCLITICS:
+        return out
+    cut = _skip_marks(word, 1)
+    out.extend(_after_clitic(word, cut, word[0]))
+    if word[0] in _AR_OUTER_PROCLITICS and cut < len(word) and word[cut] in _AR_INNER_PROCLITICS:
+        cut2 = _skip_marks(word, cut + 1)
+        out.extend(_after_clitic(word, cut2, word[cut]))
+    return [(c, f) for c, f in out if len(f) >= 2]
+
+
+def _after_clitic(word: str, cut: int, clitic: str) -> list[tuple[int, str]]:
+    rest = word[cut:]
+    if clitic == "ل" and rest.startswith("ل") and not rest.startswith("ال"):
+        return [(cut, "ا" + rest), (cut, rest)]  # لل + name: the article's alef is elided
+    return [(cut, rest)]
 
 
 def _normalize_arabic(text: str) -> str:

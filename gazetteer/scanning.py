@@ -10,8 +10,10 @@ per word, whatever the gazetteer's size. Which place a name stands for is the ga
 index's business: a name is indexed for a place only when ``gazetteer.index`` holds that place
 under it (so a bare "Homs" is the city, as for ``Gazetteer.resolve``).
 
-Hits then pass filters against false friends (common English words that are also GeoNames
-aliases, generic words such as "Tal" on their own, lower-case matches), and are grouped into the
+Arabic words that start no name are tried again without a glued proclitic ("والجلاء", "بالبوكمال").
+Hits then pass filters against false friends (common English and Arabic words that are also GeoNames
+aliases, generic words such as "Tal" on their own, lower-case matches, the Arabic article on a name
+the gazetteer never writes with it, outlet names such as "تلفزيون سوريا"), and are grouped into the
 relative phrases :mod:`gazetteer.phrases` understands, read with the same building blocks as
 :func:`gazetteer.phrases.parse`: "the eastern countryside of Homs", "between X and Y", "30 km away
 from the area known as 55", "near Homs' Rastan and Talbisah". Nothing is resolved here except
@@ -28,10 +30,18 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
 from .model import Place
-from .normalize import ABU_FORMS, ARTICLES, is_arabic, normalize
-from .phrases import (COORDINATION, GOVERNORATE_WORDS, HEAD, PLACE_NOUN, TAIL, parse)
+from .normalize import (
+    ABU_FORMS,
+    ARTICLES,
+    arabic_bare_forms,
+    arabic_written,
+    has_arabic_article,
+    is_arabic,
+    normalize,
+)
+from .phrases import COORDINATION, GOVERNORATE_WORDS, HEAD, PLACE_NOUN, TAIL, parse
 
-__all__ = ["COMMON_WORDS", "LEVEL_OF_TYPE", "MAX_NGRAM", "TextMention", "Tokens", "feature_level", "find_in_text",
+__all__ = ["ARABIC_COMMON_WORDS", "ARABIC_OUTLETS", "COMMON_WORDS", "LEVEL_OF_TYPE", "MAX_NGRAM", "TextMention", "Tokens", "feature_level", "find_in_text",
            "tokenize"]
 
 # --- tokens ------------------------------------------------------------------------------------
@@ -143,6 +153,19 @@ people children women men family families house houses farm farms bank banks gol
 salt palm olive rose lion tiger eagle falcon wolf horse camel cat dog bird fish snake king queen prince princess
 saint holy mercy grace faith light dark night morning evening summer winter spring autumn rain snow wind storm
 """.split())
+#: Common Arabic words that are also place aliases somewhere (as written, article included: "جديدة" is
+#: "new", not Jdeidet Yabous; "البادية" stays the Syrian Desert). Never a place on their own.
+ARABIC_COMMON_WORDS = frozenset(arabic_written(w) for w in """
+جديدة جديد الجديدة الجديد مدينة المدينة بادية قرية القرية بلدة البلدة منطقة المنطقة ريف حي شارع مطار قاعدة
+معبر حقل جبل تل عين دير بئر نهر وادي سد باب سوق مركز مخيم حدود الحدود ساحل الساحل شرق غرب شمال جنوب
+سوري السوري السورية سوريين السوريين
+""".split())
+#: Outlet names that contain a place name ("تلفزيون سوريا" is a channel, not Syria): hits inside are dropped.
+ARABIC_OUTLETS = ("تلفزيون سوريا", "تلفزيون سورية", "سوريا الآن", "السورية نت", "عنب بلدي", "بلدي نيوز",
+                  "دير الزور 24", "أورينت", "المرصد السوري لحقوق الإنسان")
+_AR_OUTLET = re.compile("|".join(
+    r"\s*".join(re.escape(part) for part in name.split()) for name in sorted(ARABIC_OUTLETS, key=len, reverse=True)))
+
 #: Generic toponym words: a place only as part of a longer name ("Tal Abyad", "Deir Hafer"), or
 #: with an article glued on ("al-Bab").
 _GENERIC_WORDS = ("tal", "tel", "tell", "tall", "deir", "dayr", "kafr", "kfar", "ain", "ayn", "ein", "jabal", "jebel",
@@ -233,6 +256,8 @@ class _Hit:
     end: int
     entries: tuple[int, ...]
     fuzzy_id: str | None = None
+    #: The name as the gazetteer reads it when the text glues a clitic on ("للبوكمال" -> "البوكمال").
+    query: str | None = None
 
 
 class _NameScan:
@@ -248,8 +273,25 @@ class _NameScan:
                 if i in gazetteer.index.exact(name):  # the gazetteer's own index decides who holds a name
                     self._add(table, prefixes, i, name)
         self._curated = frozenset(i for i, p in enumerate(self.places) if ":" not in str(p.id))
+        self._ar_article_keys = self._arabic_article_keys(table)
         self.table = {k: tuple(self._likeliest_first(v)) for k, v in table.items()}
         self.prefixes = frozenset(prefixes)
+
+    def _arabic_article_keys(self, table: dict[str, list[int]]) -> frozenset[str]:
+        """Keys of Arabic names the gazetteer writes with the article ("الجلاء"): a text writing the
+        article vouches for a short key, and one writing it where the gazetteer never does is an
+        adjective ("السورية") or a common word ("الجديدة"), not the article-less name."""
+        out: set[str] = set()
+        for place in self.places:
+            for name in place.aliases:
+                if not is_arabic(name):
+                    continue
+                words = tokenize(name).words
+                if words and has_arabic_article(arabic_written(words[0])):
+                    key = "".join(k for k in map(_token_key, words) if k)
+                    if key in table:
+                        out.add(key)
+        return frozenset(out)
 
     @staticmethod
     def _names_of(place: Place) -> tuple[str, ...]:
@@ -299,7 +341,10 @@ class _NameScan:
         while i < n:
             best = self._longest(text, toks, keys, i)
             if best < 0:
-                i += 1
+                hit, best = self._bare_hit(text, toks, keys, i)
+                if hit is not None:
+                    out.append(hit)
+                i = max(i, best) + 1
                 continue
             entries = self.table["".join(keys[i:best + 1])]
             glued = self._glued_article(text, toks, keys, i)
@@ -308,9 +353,31 @@ class _NameScan:
             i = best + 1
         return out
 
-    def _longest(self, text: str, toks: Tokens, keys: list[str], i: int) -> int:
-        """Index of the last token of the longest name starting at token ``i`` (-1: none)."""
-        key = keys[i]
+    def _bare_hit(self, text: str, toks: Tokens, keys: list[str], i: int) -> tuple[_Hit | None, int]:
+        """A name with Arabic proclitics glued on ("والجلاء", "بالبوكمال"), tried only when the whole
+        word starts no name, so a name's own first letter is never cut. Returns the hit (or None)
+        and the index of its last token (``i`` - 1 when no bare form starts a name)."""
+        word = toks.words[i]
+        if not is_arabic(word):
+            return None, i - 1
+        for cut, form in arabic_bare_forms(word):
+            first = _token_key(form)
+            best = self._longest(text, toks, keys, i, first)
+            if best < 0:
+                continue
+            entries = self.table[first + "".join(keys[i + 1:best + 1])]
+            words = [form, *toks.words[i + 1:best + 1]]
+            if not self._plausible(words, [first, *keys[i + 1:best + 1]], entries, False):
+                return None, best
+            start = toks.starts[i] + cut
+            query = form + text[toks.ends[i]:toks.ends[best]]
+            return _Hit(start, toks.ends[best], entries, query=None if query == text[start:toks.ends[best]] else query), best
+        return None, i - 1
+
+    def _longest(self, text: str, toks: Tokens, keys: list[str], i: int, first: str | None = None) -> int:
+        """Index of the last token of the longest name starting at token ``i`` (-1: none); ``first``
+        stands for the first token's key (a word read without its clitic)."""
+        key = keys[i] if first is None else first
         prefixes, table = self.prefixes, self.table
         if not key or key not in prefixes:
             return -1
@@ -345,7 +412,7 @@ class _NameScan:
             return False
         curated = any(self.curated(e) for e in entries)
         if any(is_arabic(w) for w in content):
-            return len("".join(k for k in keys if k)) >= (3 if curated else 4)
+            return self._plausible_arabic(content, "".join(k for k in keys if k), curated)
         if not any(w[:1].isupper() or w[:1].isdigit() for w in content):
             return False
         if len(content) > 1:
@@ -356,6 +423,17 @@ class _NameScan:
         if any(ch.isdigit() for ch in word):
             return curated
         return len(key) >= (3 if curated else 4)
+
+    def _plausible_arabic(self, content: Sequence[str], key: str, curated: bool) -> bool:
+        """Arabic false friends out: common words alone, the article where the name has none (the
+        nisba "السورية" is Syrian, not Syria), tiny keys unless the gazetteer writes them so ("الجلاء")."""
+        first = arabic_written(content[0])
+        if len(content) == 1 and first in ARABIC_COMMON_WORDS:
+            return False
+        article = has_arabic_article(first)
+        if article and key not in self._ar_article_keys:
+            return False
+        return len(key) >= (3 if curated else 4) or (article and len(key) >= 2)
 
     def fuzzy_hits(self, text: str, toks: Tokens, hits: list[_Hit]) -> list[_Hit]:
         """Misspelt names ("Deri Ezzor") where the words around them say a place must be.
@@ -437,7 +515,7 @@ class _Phrases:
         self.scan, self.text, self.start, self.end = scan, text, start, end
 
     def name(self, hit: _Hit) -> _Unit:
-        query = self.text[hit.start:hit.end]
+        query = hit.query or self.text[hit.start:hit.end]
         if hit.fuzzy_id is not None:
             place = self.scan.gz[hit.fuzzy_id]
             return _Unit(TextMention(hit.start, hit.end, query, place_ids=(hit.fuzzy_id,), fuzzy=True),
@@ -560,6 +638,16 @@ class _Phrases:
         return None
 
 
+def _outside_outlets(text: str, hits: list[_Hit], start: int, end: int) -> list[_Hit]:
+    """Hits outside outlet names: "تلفزيون سوريا" credits a channel, it does not place the report."""
+    if not hits or not is_arabic(text[start:end]):
+        return hits
+    spans = [(m.start(), m.end()) for m in _AR_OUTLET.finditer(text, start, end)]
+    if not spans:
+        return hits
+    return [h for h in hits if not any(s < h.end and h.start < e for s, e in spans)]
+
+
 def find_in_text(gazetteer: Gazetteer, text: str, *, start: int = 0, end: int | None = None,
                  fuzzy: bool = True) -> list[TextMention]:
     """Place names and relative phrases in ``text[start:end]``, in text order.
@@ -573,7 +661,7 @@ def find_in_text(gazetteer: Gazetteer, text: str, *, start: int = 0, end: int | 
     end = len(text) if end is None else end
     scan = _scan_of(gazetteer)
     toks = tokenize(text, start, end)
-    hits = scan.hits(text, toks)
+    hits = _outside_outlets(text, scan.hits(text, toks), start, end)
     if fuzzy:
         hits = scan.fuzzy_hits(text, toks, hits)
     if not hits:
