@@ -7,6 +7,7 @@ The data folder is ``geo.settings.data_dir()`` (``$DESERT_ATLAS_DATA`` when set)
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import folium
@@ -39,6 +40,13 @@ PRECISION_CHOICES: dict[int | None, str] = {
     3: "region or better",
 }
 
+DEFAULT_STEP = "month"
+#: Widget key → query parameter (stable names: a shared link keeps working across versions).
+#: ``confidence``, ``start`` and ``end`` are read and written beside these.
+URL_PARAMS: dict[str, str] = {"actors": "actor", "kinds": "kind", "outlets": "outlet", "precision": "precision",
+                              "corroboration": "corroboration", "step": "step"}
+MULTI_KEYS = frozenset({"actors", "kinds", "outlets"})
+
 st.set_page_config(page_title="Desert Atlas", page_icon="🗺️", layout="wide")
 
 
@@ -54,6 +62,60 @@ def _step(direction: int, bounds: tuple[Any, Any]) -> bool:
     moved = timeline.step_window(window, st.session_state["step"], direction, bounds)
     st.session_state["window"] = moved
     return moved != window
+
+
+def _set_width(key: str, bounds: tuple[Any, Any]) -> None:
+    """The Window select's callback: the window of the chosen width from its current start."""
+    if st.session_state[key] in timeline.WIDTHS:
+        start = timeline.as_dates(st.session_state["window"])[0]
+        st.session_state["window"] = timeline.window_of_width(start, st.session_state[key], bounds)
+
+
+def _url_values(name: str, allowed: Sequence[Any]) -> list[Any]:
+    """A repeatable or comma-separated query parameter's values that are in ``allowed`` (others ignored)."""
+    by_text = {str(a): a for a in allowed}
+    found: list[Any] = []
+    for item in st.query_params.get_all(name):
+        for text in [item] if item in by_text else item.split(","):
+            if text.strip() in by_text and by_text[text.strip()] not in found:
+                found.append(by_text[text.strip()])
+    return found
+
+
+def _restore_from_url(bounds: tuple[Any, Any], choices: dict[str, Sequence[Any]]) -> None:
+    """Start a new session's widgets from the link's query parameters (see ``URL_PARAMS``)."""
+    for key, name in URL_PARAMS.items():
+        values = _url_values(name, choices[key])
+        if values:
+            st.session_state[key] = values if key in MULTI_KEYS else values[0]
+    try:
+        confidence = round(float(st.query_params.get("confidence", "")) * 20) / 20
+        if 0.0 <= confidence <= 1.0:
+            st.session_state["min_confidence"] = confidence
+    except (ValueError, OverflowError):
+        pass
+    window = timeline.parse_window(st.query_params.get("start"), st.query_params.get("end"), bounds)
+    if window is not None:
+        st.session_state["window"] = window
+
+
+def _mirror_to_url(bounds: tuple[Any, Any]) -> None:
+    """Write the widgets' values into the URL (defaults left out), so a reload or a link reopens the view."""
+    window = timeline.as_dates(st.session_state["window"])
+    wanted: dict[str, list[str]] = {name: [str(v) for v in (st.session_state[key] if key in MULTI_KEYS
+                                                             else [st.session_state[key]])]
+                                    for key, name in URL_PARAMS.items()}
+    wanted["precision"] = [] if st.session_state["precision"] is None else wanted["precision"]
+    wanted["corroboration"] = [] if st.session_state["corroboration"] == "all" else wanted["corroboration"]
+    wanted["step"] = [] if st.session_state["step"] == DEFAULT_STEP else wanted["step"]
+    wanted["confidence"] = [f"{st.session_state['min_confidence']:g}"] if st.session_state["min_confidence"] else []
+    wanted["start"], wanted["end"] = ([], []) if window == tuple(bounds) else ([str(window[0])], [str(window[1])])
+    for name, values in wanted.items():
+        if st.query_params.get_all(name) != values:
+            if values:
+                st.query_params[name] = values
+            else:
+                del st.query_params[name]
 
 
 # ----------------------------------------------------------------------------------- data
@@ -75,6 +137,14 @@ names = {a.id: a.name for a in ds.actors.values()}
 actor_ids, kinds, outlets = filter_options(str(folder), fingerprint, stamp)
 used_actors = sorted(actor_ids, key=lambda a: names.get(a, a).lower())
 
+# ------------------------------------------------------------------- state from the link
+if "restored_from_url" not in st.session_state:  # a new session (first visit, reload, shared link)
+    st.session_state["restored_from_url"] = True
+    _restore_from_url(span, {"actors": used_actors, "kinds": kinds, "outlets": outlets,
+                             "precision": [p for p in PRECISION_CHOICES if p is not None],
+                             "corroboration": list(CORROBORATION_CHOICES), "step": list(timeline.STEPS)})
+st.session_state.setdefault("step", DEFAULT_STEP)
+
 # -------------------------------------------------------------------------------- sidebar
 with st.sidebar:
     st.header("Filters")
@@ -83,7 +153,7 @@ with st.sidebar:
     pick_kinds = st.multiselect("Kinds", kinds, format_func=lambda k: mapping.LAYER_LABELS[KIND_LAYERS[k]],
                                 placeholder="all kinds", key="kinds")
     pick_outlets = st.multiselect("Source outlets", outlets, placeholder="all outlets", key="outlets")
-    min_conf = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="min_confidence")
+    min_conf = st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="min_confidence")
     max_prec = st.selectbox("Location precision", list(PRECISION_CHOICES), format_func=PRECISION_CHOICES.get,
                             key="precision")
     pick_corroboration = st.selectbox("Corroboration", list(CORROBORATION_CHOICES),
@@ -108,22 +178,36 @@ with st.sidebar:
 st.title("Desert Atlas")
 if "window" not in st.session_state or not timeline.within(timeline.as_dates(st.session_state["window"]), span):
     st.session_state["window"] = span
-if st.session_state.pop("advance", False) and not _step(1, span):
-    st.session_state["playing"] = False  # played to the end of the data
-slider_col, step_col, back_col, fwd_col, play_col = st.columns([6.0, 1.6, 0.8, 0.8, 1.8], vertical_alignment="bottom")
-with slider_col:
-    window = timeline.as_dates(st.slider("Time window", min_value=span[0], max_value=span[1], key="window",
-                                         format="YYYY-MM-DD"))
-with step_col:
-    st.selectbox("Step", list(timeline.STEPS), index=2, key="step")
-with back_col:
-    st.button("◀", on_click=_step, args=(-1, span), key="step_back", width="stretch",
-              help="Move the window back by one step")
-with fwd_col:
-    st.button("▶", on_click=_step, args=(1, span), key="step_forward", width="stretch",
-              help="Move the window forward by one step")
-with play_col:
-    playing = st.toggle("Play", key="playing", help=f"Step the window forward every {PLAY_INTERVAL_S:g} s")
+if st.session_state.pop("advance", False):
+    _step(1, span)
+    if timeline.step_blocked(timeline.as_dates(st.session_state["window"]), st.session_state["step"], 1, span):
+        st.session_state["playing"] = False
+        st.session_state["play_note"] = (f"Play stopped: the window reached the end of the data ({span[1]}). "
+                                         "Move it back to play again.")
+# The Window select shows the width of the current window.  Its key names that width, so a new widget
+# (not a changed value) follows the slider: a rerun carrying an older value can never fire its callback
+# and undo what the slider just did.
+width_now = timeline.width_label(timeline.as_dates(st.session_state["window"]), span)
+window = timeline.as_dates(st.slider("Time window", min_value=span[0], max_value=span[1], key="window",
+                                     format="YYYY-MM-DD"))
+with st.container(horizontal=True, vertical_alignment="center", gap="small"):  # wraps on narrow screens
+    width_options = [*timeline.WIDTHS, timeline.CUSTOM_WIDTH]
+    st.selectbox("Window", width_options, index=width_options.index(width_now), key=f"width:{width_now}",
+                 on_change=_set_width, args=(f"width:{width_now}", span), format_func=lambda w: f"Window: {w}",
+                 label_visibility="collapsed", width=200)
+    step = st.selectbox("Step", list(timeline.STEPS), key="step", format_func=lambda s: f"Step: {s}",
+                        label_visibility="collapsed", width=150)
+    blocked_back = timeline.step_blocked(window, step, -1, span)
+    blocked_fwd = timeline.step_blocked(window, step, 1, span)
+    st.button("◀", on_click=_step, args=(-1, span), key="step_back", width=56, disabled=bool(blocked_back),
+              help=blocked_back or f"Move the window back by one {step}")
+    st.button("▶", on_click=_step, args=(1, span), key="step_forward", width=56, disabled=bool(blocked_fwd),
+              help=blocked_fwd or f"Move the window forward by one {step}")
+    playing = st.toggle("Play", key="playing", disabled=bool(blocked_fwd) and not st.session_state.get("playing"),
+                        width="content",
+                        help=blocked_fwd or f"Step the window forward by one {step} every {PLAY_INTERVAL_S:g} s")
+if "play_note" in st.session_state:
+    st.info(st.session_state.pop("play_note"))
 
 filters = dict(actors=pick_actors or None, kinds=pick_kinds or None, outlets=pick_outlets or None,
                min_confidence=min_conf or None, max_geo_precision=max_prec, corroboration=pick_corroboration)
@@ -134,6 +218,8 @@ st.caption(f"{len(visible):,} of {len(frame):,} records in view from {window[0]}
            f"{int(mapped.sum()):,} on the map, {int((~mapped).sum()):,} without a place · "
            f"{int(coarse.sum()):,} with a coarse date (shown while their possible range meets the window; "
            f"dashed outline)")
+
+_mirror_to_url(span)
 
 # ----------------------------------------------------------------------------------- map
 layers = mapping.layer_geojson(visible, actors=ds.actors, reports=ds.reports)

@@ -125,3 +125,69 @@ def as_dates(value: Any) -> tuple[date, date]:
     """A slider value (tuple of dates/timestamps) as two ``date`` objects."""
     start, end = value
     return pd.Timestamp(start).date(), pd.Timestamp(end).date()
+
+
+#: Window widths offered next to the slider (label → pandas offset; ``None`` is the whole span).
+WIDTHS: dict[str, pd.DateOffset | None] = {
+    "whole span": None,
+    "1 week": pd.DateOffset(weeks=1),
+    "1 month": pd.DateOffset(months=1),
+    "3 months": pd.DateOffset(months=3),
+    "1 year": pd.DateOffset(years=1),
+}
+#: The label :func:`width_label` gives a window no entry of :data:`WIDTHS` describes.
+CUSTOM_WIDTH = "custom"
+
+
+def window_of_width(start: date, width: str, bounds: tuple[date, date]) -> tuple[date, date]:
+    """The window of ``width`` (a :data:`WIDTHS` label) from ``start``, kept inside ``bounds``.
+
+    Near the end of the data it ends on the last day and starts earlier, so it keeps its width;
+    a width longer than the data gives the whole span.
+    """
+    if width not in WIDTHS:
+        raise ValueError(f"unknown window width {width!r} (expected one of {', '.join(WIDTHS)})")
+    offset = WIDTHS[width]
+    if offset is None:
+        return bounds
+    lo, hi = pd.Timestamp(bounds[0]), pd.Timestamp(bounds[1])
+    begin = min(max(pd.Timestamp(start), lo), hi)
+    end = min(begin + offset - pd.Timedelta(days=1), hi)
+    begin = max(lo, end - offset + pd.Timedelta(days=1))
+    return begin.date(), end.date()
+
+
+def width_label(window: tuple[date, date], bounds: tuple[date, date]) -> str:
+    """The :data:`WIDTHS` label that describes ``window`` (``"custom"`` when none does)."""
+    for label in WIDTHS:
+        if window_of_width(window[0], label, bounds) == tuple(window):
+            return label
+    return CUSTOM_WIDTH
+
+
+def step_blocked(window: tuple[date, date], step: str, direction: int,
+                 bounds: tuple[date, date]) -> str | None:
+    """Why ``window`` cannot move one ``step`` in ``direction`` (±1), or ``None`` when it can."""
+    if step_window(window, step, direction, bounds) != tuple(window):
+        return None
+    if tuple(window) == tuple(bounds):
+        return "The window covers the whole span of the data, so there is nowhere to step: choose a narrower Window."
+    if direction >= 0:
+        return f"The window already ends on the last day of the data ({bounds[1]})."
+    return f"The window already starts on the first day of the data ({bounds[0]})."
+
+
+def parse_window(start: str | None, end: str | None, bounds: tuple[date, date]) -> tuple[date, date] | None:
+    """A window from ISO dates (e.g. a shared link's ``start``/``end``), clipped to ``bounds``.
+
+    A missing end is the bound's; ``None`` when a date does not parse, the start is after the end,
+    or the window misses the data altogether (the caller keeps its default).
+    """
+    try:
+        lo = date.fromisoformat(start) if start else bounds[0]
+        hi = date.fromisoformat(end) if end else bounds[1]
+    except (TypeError, ValueError):
+        return None
+    if lo > hi or hi < bounds[0] or lo > bounds[1]:
+        return None
+    return max(lo, bounds[0]), min(hi, bounds[1])
