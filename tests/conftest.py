@@ -36,3 +36,13 @@ def real_gazetteer():
     from gazetteer import load_gazetteer
 
     return load_gazetteer()
+
+
+@pytest.fixture
+def local_home(tmp_path, monkeypatch) -> Path:
+    """An empty local folder for the gazetteer: imports and caches go here, never into the repository
+    (read through ``gazetteer.settings.local_dir()``, as the commands read it)."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("DESERT_ATLAS_HOME", str(home))
+    monkeypatch.delenv("DESERT_ATLAS_CACHE", raising=False)
+    return home

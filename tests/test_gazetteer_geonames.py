@@ -11,19 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer import SourceFileError, build, settings
+from gazetteer import SourceFileError, build
 from gazetteer.geonames import import_geonames
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def local_home(tmp_path, monkeypatch):
-    """An empty local data folder (imports and caches go here, never into the repository)."""
-    home = tmp_path / "home"
-    monkeypatch.setattr(settings, "LOCAL_DIR", home)
-    monkeypatch.setattr(settings, "CACHE_DIR", home / "cache")
-    return home
 
 
 def row(gid: int, name: str, lat: float, lon: float, fclass: str = "P", code: str = "PPL", *, alt: str = "",

@@ -16,21 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer import SourceFileError, build, settings
+from gazetteer import SourceFileError, build
 from gazetteer.place_files import import_places
 from _requires import SHARED, require
 
 ROOT = Path(__file__).resolve().parent.parent
 OSM_PLACES = SHARED / "gazetteers" / "syr_populated_places_osm.gpkg"
 FAMOUS = ("Aleppo", "Homs", "al-Bukamal", "Deir ez-Zor", "55 km zone")
-
-
-@pytest.fixture
-def local_home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    monkeypatch.setattr(settings, "LOCAL_DIR", home)
-    monkeypatch.setattr(settings, "CACHE_DIR", home / "cache")
-    return home
 
 
 @pytest.fixture(scope="module")
