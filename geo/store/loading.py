@@ -46,12 +46,16 @@ def load_dataset(data_dir: Path | str | None = None, *, gazetteer: Gazetteer | N
                                  registries=(folder.actors_path, folder.reports_path), texts=texts, today=today)
     records: list[Record] = []
     parts: list[gpd.GeoDataFrame] = []
+    kept: list[Path] = []
     for path in folder.event_files():
-        file_records, rows = _file_records(folder, path, ctx, log, cache, actors)
+        data = path.read_bytes() if cache is not None else b""
+        file_records, rows = _file_records(folder, path, data, ctx, log, cache, actors)
         records.extend(file_records)
         parts.append(rows)
+        if cache is not None:
+            kept.append(cache.path_for(data))
     if cache is not None and not log.problems:
-        cache.prune(cache.path_for(path.read_bytes()) for path in folder.event_files())
+        cache.prune(kept)
     log.raise_if_any()
 
     referenced = dict.fromkeys(pid for r in records for pid in r.place_refs)
@@ -67,12 +71,12 @@ def load_dataset(data_dir: Path | str | None = None, *, gazetteer: Gazetteer | N
     )
 
 
-def _file_records(folder: DataFolder, path: Path, ctx: LoadContext, log: ProblemLog, cache: RecordCache | None,
-                  actors: dict[str, Actor]) -> tuple[list[Record], gpd.GeoDataFrame]:
-    """One event file's records and frame rows: from the cache when its bytes were validated before
-    in this context, else parsed and validated (and kept when the file has no problem)."""
+def _file_records(folder: DataFolder, path: Path, data: bytes, ctx: LoadContext, log: ProblemLog,
+                  cache: RecordCache | None, actors: dict[str, Actor]) -> tuple[list[Record], gpd.GeoDataFrame]:
+    """One event file's records and frame rows (``data`` is its bytes, read once per load): from the
+    cache when these bytes were validated before in this context, else parsed and validated (and kept
+    when the file has no problem)."""
     label = folder.label(path)
-    data = path.read_bytes() if cache is not None else b""
     cached = cache.get(data) if cache is not None else None
     if cached is not None:
         for record in cached[0]:  # ids must stay unique across files, cached or not
